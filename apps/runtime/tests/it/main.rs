@@ -1,0 +1,3 @@
+//! Integration tests of the composition root (one test binary for the crate).
+
+mod architecture;
