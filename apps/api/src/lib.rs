@@ -1,1 +1,31 @@
-//! placeholder
+//! Harmony's HTTP API (actix-web): the App factory, error envelope, validation
+//! helpers, extractor configuration, middleware (request id, timing, security
+//! headers, CORS, trailing slashes, request log), health checks and OpenAPI/Swagger UI.
+//!
+//! It owns no business rules: handlers parse, call one service method, and map the
+//! result; services come from the domain crates and are registered as app data by
+//! the composition root (see [`app::AppState`]).
+#![allow(clippy::missing_errors_doc)]
+
+pub mod app;
+pub mod caller;
+pub mod config;
+pub mod cors;
+pub mod docs;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod identity_http;
+pub mod logging;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod validation;
+pub mod views;
+
+pub use app::{AppState, build_app, serve};
+pub use config::ApiConfig;
+pub use error::ApiError;
+pub use health::{HealthProbe, HealthProbes};
+pub use validation::FieldErrors;

@@ -1,1 +1,4 @@
-//! placeholder
+//! Composition root shared by harmony-api and harmony-worker.
+
+pub mod settings;
+pub mod wiring;

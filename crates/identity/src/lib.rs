@@ -8,6 +8,14 @@
 //!
 //! Ports: [`ports::IdentityStore`], [`ports::PasswordHasher`],
 //! [`ports::TokenCodec`], [`ports::SecretGenerator`], and the kernel's `Clock`.
+//! Use cases: [`service::IdentityService`]; errors: [`error::IdentityError`].
 
+pub mod error;
 pub mod model;
 pub mod ports;
+pub mod service;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::IdentityError;
+pub use service::{IdentityConfig, IdentityService, TokenPair};

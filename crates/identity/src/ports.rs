@@ -130,8 +130,11 @@ pub trait IdentityStore: Send + Sync {
     /// The live (not deleted) account with this e-mail.
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
     /// An account of the scope's tenant, deleted or not; `None` for other tenants.
-    async fn tenant_user(&self, scope: &TenantScope, id: UserId)
-    -> Result<Option<User>, StoreError>;
+    async fn tenant_user(
+        &self,
+        scope: &TenantScope,
+        id: UserId,
+    ) -> Result<Option<User>, StoreError>;
     /// Active users of the scope's tenant, newest first.
     async fn list_tenant_users(
         &self,
@@ -156,8 +159,11 @@ pub trait IdentityStore: Send + Sync {
     /// A tenant by subdomain, active or not.
     async fn tenant_by_subdomain(&self, subdomain: &str) -> Result<Option<Tenant>, StoreError>;
     /// A branch of the scope's tenant; `None` for other tenants' branches.
-    async fn tenant_branch(&self, scope: &TenantScope, id: BranchId)
-    -> Result<Option<Branch>, StoreError>;
+    async fn tenant_branch(
+        &self,
+        scope: &TenantScope,
+        id: BranchId,
+    ) -> Result<Option<Branch>, StoreError>;
 
     /// A session by id.
     async fn session(&self, id: SessionId) -> Result<Option<Session>, StoreError>;
@@ -248,8 +254,12 @@ pub trait TokenCodec: Send + Sync {
     ///
     /// # Errors
     /// [`TokenError`] when any check fails.
-    fn decode(&self, token: &str, expected: TokenKind, now: OffsetDateTime)
-    -> Result<Claims, TokenError>;
+    fn decode(
+        &self,
+        token: &str,
+        expected: TokenKind,
+        now: OffsetDateTime,
+    ) -> Result<Claims, TokenError>;
 }
 
 /// Random secrets and their digests for one-time and refresh tokens.

@@ -14,6 +14,8 @@ pub mod outbox;
 pub mod page;
 pub mod permission;
 pub mod principal;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use clock::{Clock, SystemClock};
 pub use error::{AccessError, DomainError, ErrorKind, StoreError};

@@ -1,1 +1,19 @@
-//! placeholder
+//! sea-orm implementation of Harmony's storage ports for PostgreSQL and SQLite.
+//!
+//! [`SqlStore`] owns a connection pool and implements
+//! [`harmony_identity::ports::IdentityStore`] and
+//! [`harmony_kernel::outbox::OutboxStore`]. The SQL is portable; the few
+//! backend-specific pieces (`FOR UPDATE SKIP LOCKED`, SQLite timestamp
+//! comparisons) are chosen at run time from the connection's backend.
+
+#[allow(missing_docs)]
+pub mod entity;
+mod error;
+mod identity;
+mod map;
+mod outbox;
+mod store;
+mod timestamps;
+
+pub use error::store_err;
+pub use store::SqlStore;

@@ -183,7 +183,11 @@ impl Password {
         if !pw.chars().any(char::is_numeric) {
             missing.push("at least one number");
         }
-        if missing.is_empty() { Ok(Self(candidate)) } else { Err(PasswordError::MissingClasses(missing)) }
+        if missing.is_empty() {
+            Ok(Self(candidate))
+        } else {
+            Err(PasswordError::MissingClasses(missing))
+        }
     }
 
     /// The plaintext, for the hasher adapter only.
@@ -236,9 +240,13 @@ impl TokenPurpose {
     }
     /// Parses the storage name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::EmailVerification, Self::PasswordReset, Self::Invitation]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+        [
+            Self::EmailVerification,
+            Self::PasswordReset,
+            Self::Invitation,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 }
 

@@ -31,7 +31,9 @@ impl PersonName {
         if s.chars().count() > 100 {
             return Err(NameError::TooLong);
         }
-        if s.chars().any(|c| matches!(c, '<' | '>' | '"' | '\'' | '&' | ';')) {
+        if s.chars()
+            .any(|c| matches!(c, '<' | '>' | '"' | '\'' | '&' | ';'))
+        {
             return Err(NameError::InvalidCharacters);
         }
         Ok(Self(s.to_owned()))
@@ -49,10 +51,44 @@ impl PersonName {
 /// Names no tenant may take (§6.2), also applied to generated subdomains
 /// (defect 26).
 pub const RESERVED_SUBDOMAINS: [&str; 38] = [
-    "www", "api", "admin", "app", "mail", "email", "ftp", "smtp", "pop", "imap", "webmail",
-    "test", "demo", "dev", "staging", "prod", "production", "localhost", "support", "help", "blog",
-    "forum", "shop", "store", "cdn", "static", "assets", "files", "docs", "status", "dashboard",
-    "account", "billing", "payments", "checkout", "login", "signup", "register",
+    "www",
+    "api",
+    "admin",
+    "app",
+    "mail",
+    "email",
+    "ftp",
+    "smtp",
+    "pop",
+    "imap",
+    "webmail",
+    "test",
+    "demo",
+    "dev",
+    "staging",
+    "prod",
+    "production",
+    "localhost",
+    "support",
+    "help",
+    "blog",
+    "forum",
+    "shop",
+    "store",
+    "cdn",
+    "static",
+    "assets",
+    "files",
+    "docs",
+    "status",
+    "dashboard",
+    "account",
+    "billing",
+    "payments",
+    "checkout",
+    "login",
+    "signup",
+    "register",
 ];
 
 /// A tenant subdomain: 3–50 of `[a-z0-9-]`, alphanumeric at both ends, no
@@ -75,7 +111,9 @@ pub enum SubdomainError {
     )]
     Malformed,
     /// On the reserved list.
-    #[error("The subdomain '{0}' is reserved and cannot be used. Please choose a different subdomain.")]
+    #[error(
+        "The subdomain '{0}' is reserved and cannot be used. Please choose a different subdomain."
+    )]
     Reserved(String),
     /// Contains `--`.
     #[error("Subdomain cannot contain consecutive hyphens")]

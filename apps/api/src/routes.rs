@@ -1,0 +1,66 @@
+//! Resource route modules, mounted under `/api/v1`.
+//!
+//! Each module `routes/<resource>.rs` provides
+//! - `pub fn configure(cfg: &mut web::ServiceConfig)` registering its routes relative to
+//!   `/api/v1` (e.g. `cfg.service(web::scope("/users").route("", web::get().to(list)))`);
+//!   declare collection paths WITHOUT a trailing slash: the trailing-slash middleware
+//!   serves `/users` and `/users/` from the same route (contract §1.6, no redirect);
+//! - `pub fn openapi() -> utoipa::openapi::OpenApi` with its `#[utoipa::path]`s, whose
+//!   `path = "/users"` is relative to `/api/v1` as well.
+//!
+//! To add one: declare `pub mod users;` below and add
+//! `RouteModule::new("users", users::configure, users::openapi)` to [`modules`].
+
+pub mod admin_users;
+pub mod auth;
+pub mod user_query;
+pub mod users;
+
+use actix_web::web;
+use utoipa::openapi::OpenApi;
+
+/// Prefix of every resource route.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// A resource module: its routes and its OpenAPI fragment.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteModule {
+    /// Short name (for logs and diagnostics).
+    pub name: &'static str,
+    /// Registers the routes, relative to `/api/v1`.
+    pub configure: fn(&mut web::ServiceConfig),
+    /// The module's OpenAPI fragment, paths relative to `/api/v1`.
+    pub openapi: fn() -> OpenApi,
+}
+
+impl RouteModule {
+    /// Bundles a module's two entry points.
+    pub const fn new(
+        name: &'static str,
+        configure: fn(&mut web::ServiceConfig),
+        openapi: fn() -> OpenApi,
+    ) -> Self {
+        Self {
+            name,
+            configure,
+            openapi,
+        }
+    }
+}
+
+/// The production route modules (the lead appends auth, users, admin users, ...).
+pub fn modules() -> Vec<RouteModule> {
+    vec![
+        RouteModule::new("auth", auth::configure, auth::openapi),
+        RouteModule::new("users", users::configure, users::openapi),
+        RouteModule::new("admin_users", admin_users::configure, admin_users::openapi),
+    ]
+}
+
+/// Mounts `modules` in one `/api/v1` scope.
+pub fn configure(cfg: &mut web::ServiceConfig, modules: &[RouteModule]) {
+    let scope = modules.iter().fold(web::scope(API_PREFIX), |scope, m| {
+        scope.configure(m.configure)
+    });
+    cfg.service(scope);
+}

@@ -1,0 +1,141 @@
+//! The `serve`, `migrate` and `create-admin` commands: the composition root's
+//! runtime wired into the HTTP app, plus the in-process outbox worker of the
+//! embedded default.
+
+use crate::app::{self, AppState};
+use crate::config::ApiConfig;
+use crate::health::{HealthProbe, HealthProbes};
+use crate::logging::{self, LogFormat};
+use anyhow::Context;
+use harmony_adapters_sql::SqlStore;
+use harmony_identity::model::{Email, Password};
+use harmony_runtime::settings::{self as cfg, Settings};
+use harmony_runtime::wiring::{Overrides, Runtime};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+
+/// Installs the log subscriber the settings ask for.
+pub fn init_logging(settings: &Settings) {
+    let format = match settings.log.format {
+        cfg::LogFormat::Json => LogFormat::Json,
+        cfg::LogFormat::Pretty => LogFormat::Compact,
+    };
+    let _ = logging::init(&settings.log.level, format);
+}
+
+struct DatabaseProbe(Arc<SqlStore>);
+
+#[async_trait::async_trait]
+impl HealthProbe for DatabaseProbe {
+    async fn check(&self) -> Result<(), String> {
+        self.0.ping().await.map_err(|e| e.to_string())
+    }
+}
+
+struct RedisProbe(Arc<harmony_adapters_redis::RedisProbe>);
+
+#[async_trait::async_trait]
+impl HealthProbe for RedisProbe {
+    async fn check(&self) -> Result<(), String> {
+        self.0.ping().await
+    }
+}
+
+/// The HTTP settings of the app, from the runtime settings.
+pub fn api_config(settings: &Settings) -> ApiConfig {
+    ApiConfig {
+        cors_origins: settings.cors.origins.clone(),
+        json_limit: settings.http.json_limit_bytes,
+        hsts: settings.server.tls_terminated,
+        trust_forwarded_for: settings.http.trust_forwarded_for,
+        docs_enabled: settings.http.docs_enabled,
+        health_timeout_ms: settings.http.health_timeout_ms,
+    }
+}
+
+/// The app state over a built runtime: services, health probes, routes.
+pub fn app_state(runtime: &Runtime) -> AppState {
+    let health = HealthProbes {
+        database: Arc::new(DatabaseProbe(runtime.sql.clone())),
+        redis: runtime.redis.clone().map(|r| Arc::new(RedisProbe(r)) as Arc<dyn HealthProbe>),
+    };
+    AppState::new(api_config(&runtime.settings), health).with_data(runtime.identity.clone())
+}
+
+/// Whether `serve` migrates by itself: always for SQLite (the embedded
+/// default), never for PostgreSQL (run `harmony-api migrate` in a release step).
+fn migrates_on_start(settings: &Settings) -> bool {
+    settings.database.url.expose_secret().starts_with("sqlite:")
+}
+
+/// On the first start of a fresh installation, creates a system admin and
+/// prints its generated password once, so a newcomer can log in at once.
+async fn bootstrap_admin(runtime: &Runtime) -> anyhow::Result<()> {
+    let b = &runtime.settings.bootstrap;
+    if !b.create_admin_on_first_start {
+        return Ok(());
+    }
+    let email = Email::parse(&b.admin_email).context("bootstrap.admin_email")?;
+    if let Some(admin) = runtime.identity.bootstrap_system_admin(email, None).await? {
+        let password = admin.generated_password.as_ref().map_or("(configured)", |p| p.expose_secret());
+        #[allow(clippy::print_stdout, reason = "shown once to the operator, never logged")]
+        {
+            println!("\n  First start: created system admin\n    e-mail:   {}\n    password: {password}\n  Change it after logging in.\n", admin.user.email);
+        }
+    }
+    Ok(())
+}
+
+/// `harmony-api serve`: the API, and in the embedded default the worker too.
+///
+/// # Errors
+/// When the runtime cannot be built or the port cannot be bound.
+pub async fn serve(settings: Settings, host: Option<String>, port: Option<u16>) -> anyhow::Result<()> {
+    let host = host.unwrap_or_else(|| settings.server.host.clone());
+    let port = port.unwrap_or(settings.server.port);
+    let migrate = migrates_on_start(&settings);
+    let runtime = Runtime::build(settings, migrate, Overrides::default()).await?;
+    bootstrap_admin(&runtime).await?;
+    let listener = std::net::TcpListener::bind((host.as_str(), port))
+        .with_context(|| format!("cannot bind {host}:{port}"))?;
+    tracing::info!(address = %listener.local_addr()?, docs = "/api/docs", "harmony-api listening");
+    let server = app::serve(listener, app_state(&runtime))?;
+    if !runtime.settings.worker.embedded {
+        return Ok(server.await?);
+    }
+    let worker = harmony_worker::from_runtime::outbox_worker(&runtime);
+    let handle = server.handle();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let worker_task = tokio::spawn(async move {
+        worker.run(async { let _ = stop_rx.await; }).await;
+    });
+    let result = server.await;
+    let _ = stop_tx.send(());
+    let _ = worker_task.await;
+    drop(handle);
+    Ok(result?)
+}
+
+/// `harmony-api migrate`.
+///
+/// # Errors
+/// When the database is unreachable or a migration fails.
+pub async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    Runtime::build(settings, true, Overrides::default()).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// `harmony-api create-admin --email E --password P`.
+///
+/// # Errors
+/// When the e-mail or password is refused or the account exists.
+pub async fn create_admin(settings: Settings, email: &str, password: String) -> anyhow::Result<()> {
+    let email = Email::parse(email).context("--email")?;
+    let password = Password::parse(SecretString::from(password)).context("--password")?;
+    let migrate = migrates_on_start(&settings);
+    let runtime = Runtime::build(settings, migrate, Overrides::default()).await?;
+    let user = runtime.identity.create_system_admin(email, password).await?;
+    tracing::info!(user_id = %user.id, "system admin created");
+    Ok(())
+}

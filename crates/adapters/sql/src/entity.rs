@@ -1,0 +1,9 @@
+//! sea-orm entities, one module per table. Timestamps use the `time` crate.
+
+pub mod branches;
+pub mod one_time_tokens;
+pub mod outbox;
+pub mod refresh_tokens;
+pub mod sessions;
+pub mod tenants;
+pub mod users;
