@@ -26,10 +26,18 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::new(ErrorKind::Forbidden, "not_authenticated", "Not authenticated"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::Forbidden,
+                "not_authenticated",
+                "Not authenticated",
+            )
+        })?;
     let value = header.to_str().unwrap_or_default();
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim().to_owned())
         }
         _ => Err(ApiError::new(
@@ -49,9 +57,12 @@ impl FromRequest for Caller {
         let identity = req.app_data::<web::Data<IdentityService>>().cloned();
         Box::pin(async move {
             let token = token?;
-            let identity = identity.ok_or_else(|| ApiError::internal("identity service not wired"))?;
-            let (principal, user) =
-                identity.authenticate(&token).await.map_err(identity_error)?;
+            let identity =
+                identity.ok_or_else(|| ApiError::internal("identity service not wired"))?;
+            let (principal, user) = identity
+                .authenticate(&token)
+                .await
+                .map_err(identity_error)?;
             Ok(Self { principal, user })
         })
     }

@@ -11,11 +11,13 @@ use secrecy::SecretString;
 /// is `body -> <field>`, as if the body had been validated up front.
 pub fn identity_error(e: IdentityError) -> ApiError {
     match e {
-        IdentityError::Validation { field, message } => ApiError::validation(vec![FieldError::new(
-            loc("body", field),
-            format!("Value error, {message}"),
-            "value_error",
-        )]),
+        IdentityError::Validation { field, message } => {
+            ApiError::validation(vec![FieldError::new(
+                loc("body", field),
+                format!("Value error, {message}"),
+                "value_error",
+            )])
+        }
         other => ApiError::from(other),
     }
 }
@@ -44,13 +46,17 @@ pub fn secret(errors: &mut FieldErrors, field: &str, raw: Option<String>) -> Opt
 /// An e-mail address (lower-cased).
 pub fn email(errors: &mut FieldErrors, field: &str, raw: Option<String>) -> Option<Email> {
     let raw = required(errors, field, raw)?;
-    Email::parse(&raw).map_err(|e| errors.value_error("body", field, e)).ok()
+    Email::parse(&raw)
+        .map_err(|e| errors.value_error("body", field, e))
+        .ok()
 }
 
 /// An e-mail address for a new account: also refuses disposable domains.
 pub fn signup_email(errors: &mut FieldErrors, field: &str, raw: Option<String>) -> Option<Email> {
     let raw = required(errors, field, raw)?;
-    Email::parse_for_signup(&raw).map_err(|e| errors.value_error("body", field, e)).ok()
+    Email::parse_for_signup(&raw)
+        .map_err(|e| errors.value_error("body", field, e))
+        .ok()
 }
 
 /// A name under the name rule (§6.4); `max` is the schema's length limit.
@@ -58,11 +64,17 @@ pub fn name(errors: &mut FieldErrors, field: &str, raw: &str, max: usize) -> Opt
     if !errors.min_len("body", field, raw, 1) || !errors.max_len("body", field, raw, max) {
         return None;
     }
-    PersonName::parse(raw).map_err(|e| errors.value_error("body", field, e)).ok()
+    PersonName::parse(raw)
+        .map_err(|e| errors.value_error("body", field, e))
+        .ok()
 }
 
 /// An optional name: empty or absent means none.
-pub fn optional_name(errors: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<PersonName> {
+pub fn optional_name(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: Option<&str>,
+) -> Option<PersonName> {
     match raw.map(str::trim) {
         None | Some("") => None,
         Some(s) => name(errors, field, s, 100),
@@ -74,9 +86,14 @@ pub fn subdomain(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Sub
     if !errors.min_len("body", field, raw, 3) || !errors.max_len("body", field, raw, 50) {
         return None;
     }
-    if !raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !raw
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         errors.pattern_mismatch("body", field, "^[a-z0-9-]+$");
         return None;
     }
-    Subdomain::parse(raw).map_err(|e| errors.value_error("body", field, e)).ok()
+    Subdomain::parse(raw)
+        .map_err(|e| errors.value_error("body", field, e))
+        .ok()
 }

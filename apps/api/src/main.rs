@@ -51,7 +51,10 @@ async fn main() -> ExitCode {
         }
     };
     harmony_api::server::init_logging(&settings);
-    let result = match cli.command.unwrap_or(Command::Serve { host: None, port: None }) {
+    let result = match cli.command.unwrap_or(Command::Serve {
+        host: None,
+        port: None,
+    }) {
         Command::Serve { host, port } => harmony_api::server::serve(settings, host, port).await,
         Command::Migrate => harmony_api::server::migrate(settings).await,
         Command::CreateAdmin { email, password } => {

@@ -57,7 +57,10 @@ pub fn api_config(settings: &Settings) -> ApiConfig {
 pub fn app_state(runtime: &Runtime) -> AppState {
     let health = HealthProbes {
         database: Arc::new(DatabaseProbe(runtime.sql.clone())),
-        redis: runtime.redis.clone().map(|r| Arc::new(RedisProbe(r)) as Arc<dyn HealthProbe>),
+        redis: runtime
+            .redis
+            .clone()
+            .map(|r| Arc::new(RedisProbe(r)) as Arc<dyn HealthProbe>),
     };
     AppState::new(api_config(&runtime.settings), health).with_data(runtime.identity.clone())
 }
@@ -77,10 +80,19 @@ async fn bootstrap_admin(runtime: &Runtime) -> anyhow::Result<()> {
     }
     let email = Email::parse(&b.admin_email).context("bootstrap.admin_email")?;
     if let Some(admin) = runtime.identity.bootstrap_system_admin(email, None).await? {
-        let password = admin.generated_password.as_ref().map_or("(configured)", |p| p.expose_secret());
-        #[allow(clippy::print_stdout, reason = "shown once to the operator, never logged")]
+        let password = admin
+            .generated_password
+            .as_ref()
+            .map_or("(configured)", |p| p.expose_secret());
+        #[allow(
+            clippy::print_stdout,
+            reason = "shown once to the operator, never logged"
+        )]
         {
-            println!("\n  First start: created system admin\n    e-mail:   {}\n    password: {password}\n  Change it after logging in.\n", admin.user.email);
+            println!(
+                "\n  First start: created system admin\n    e-mail:   {}\n    password: {password}\n  Change it after logging in.\n",
+                admin.user.email
+            );
         }
     }
     Ok(())
@@ -90,7 +102,11 @@ async fn bootstrap_admin(runtime: &Runtime) -> anyhow::Result<()> {
 ///
 /// # Errors
 /// When the runtime cannot be built or the port cannot be bound.
-pub async fn serve(settings: Settings, host: Option<String>, port: Option<u16>) -> anyhow::Result<()> {
+pub async fn serve(
+    settings: Settings,
+    host: Option<String>,
+    port: Option<u16>,
+) -> anyhow::Result<()> {
     let host = host.unwrap_or_else(|| settings.server.host.clone());
     let port = port.unwrap_or(settings.server.port);
     let migrate = migrates_on_start(&settings);
@@ -107,7 +123,11 @@ pub async fn serve(settings: Settings, host: Option<String>, port: Option<u16>) 
     let handle = server.handle();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let worker_task = tokio::spawn(async move {
-        worker.run(async { let _ = stop_rx.await; }).await;
+        worker
+            .run(async {
+                let _ = stop_rx.await;
+            })
+            .await;
     });
     let result = server.await;
     let _ = stop_tx.send(());
@@ -135,7 +155,10 @@ pub async fn create_admin(settings: Settings, email: &str, password: String) -> 
     let password = Password::parse(SecretString::from(password)).context("--password")?;
     let migrate = migrates_on_start(&settings);
     let runtime = Runtime::build(settings, migrate, Overrides::default()).await?;
-    let user = runtime.identity.create_system_admin(email, password).await?;
+    let user = runtime
+        .identity
+        .create_system_admin(email, password)
+        .await?;
     tracing::info!(user_id = %user.id, "system admin created");
     Ok(())
 }

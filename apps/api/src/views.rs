@@ -144,7 +144,11 @@ pub struct TokenView {
 
 impl From<TokenPair> for TokenView {
     fn from(p: TokenPair) -> Self {
-        Self { access_token: p.access_token, refresh_token: p.refresh_token, token_type: "bearer" }
+        Self {
+            access_token: p.access_token,
+            refresh_token: p.refresh_token,
+            token_type: "bearer",
+        }
     }
 }
 

@@ -257,12 +257,29 @@ pub struct WorkerSettings {
     pub batch_size: u32,
     /// Attempts before a message is given up.
     pub max_attempts: u32,
+    /// How long a claimed message is exclusive to the worker that claimed
+    /// it, in seconds; a crashed worker's messages are picked up again after
+    /// this. Must exceed the time one batch takes to deliver.
+    pub lease_seconds: u64,
+    /// Delay before the first retry of a failed delivery, in milliseconds;
+    /// doubles with every further attempt.
+    pub base_backoff_ms: u64,
 }
 
 impl WorkerSettings {
     /// `poll_interval_ms` as a duration.
     pub const fn poll_interval(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.poll_interval_ms)
+    }
+
+    /// `lease_seconds` as a duration (at least one second).
+    pub fn lease(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.lease_seconds.max(1))
+    }
+
+    /// `base_backoff_ms` as a duration.
+    pub const fn base_backoff(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.base_backoff_ms)
     }
 }
 

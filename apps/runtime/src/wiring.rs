@@ -5,7 +5,9 @@
 use crate::settings::{MailTransport, Settings, SmtpTlsMode};
 use harmony_adapters_crypto::{Argon2Hasher, JwtCodec, RandomSecrets};
 use harmony_adapters_redis::RedisProbe;
-use harmony_adapters_smtp::{FileMailer, HandlebarsRenderer, MailBranding, SmtpMailer, SmtpSettings, SmtpTls};
+use harmony_adapters_smtp::{
+    FileMailer, HandlebarsRenderer, MailBranding, SmtpMailer, SmtpSettings, SmtpTls,
+};
 use harmony_adapters_sql::SqlStore;
 use harmony_identity::ports::PasswordHasher;
 use harmony_identity::{IdentityConfig, IdentityService};
@@ -109,8 +111,14 @@ fn identity_config(settings: &Settings) -> IdentityConfig {
 /// Creates the folder of a SQLite database file (`./data` by default), so
 /// the embedded default works on a fresh clone.
 fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
-    let Some(rest) = url.strip_prefix("sqlite:") else { return Ok(()) };
-    let path = rest.trim_start_matches("//").split('?').next().unwrap_or_default();
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(());
+    };
+    let path = rest
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
     if path.is_empty() || path.starts_with(":memory:") {
         return Ok(());
     }
@@ -127,7 +135,11 @@ impl Runtime {
     /// # Errors
     /// When the database is unreachable, a migration fails or an adapter's
     /// settings are invalid.
-    pub async fn build(settings: Settings, migrate: bool, overrides: Overrides) -> anyhow::Result<Self> {
+    pub async fn build(
+        settings: Settings,
+        migrate: bool,
+        overrides: Overrides,
+    ) -> anyhow::Result<Self> {
         let url = settings.database.url.expose_secret();
         ensure_sqlite_dir(url)?;
         let sql = Arc::new(SqlStore::connect(url).await?);
@@ -135,7 +147,9 @@ impl Runtime {
             sql.migrate().await?;
         }
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let hasher = overrides.hasher.unwrap_or_else(|| Arc::new(Argon2Hasher::owasp()));
+        let hasher = overrides
+            .hasher
+            .unwrap_or_else(|| Arc::new(Argon2Hasher::owasp()));
         let identity = Arc::new(IdentityService::new(
             sql.clone(),
             hasher,
@@ -148,11 +162,23 @@ impl Runtime {
             Some(m) => m,
             None => mailer(&settings)?,
         };
-        let renderer: Arc<dyn MailRenderer> = Arc::new(HandlebarsRenderer::new(branding(&settings))?);
+        let renderer: Arc<dyn MailRenderer> =
+            Arc::new(HandlebarsRenderer::new(branding(&settings))?);
         let redis = match &settings.redis.url {
-            Some(url) if !url.expose_secret().is_empty() => Some(Arc::new(RedisProbe::new(url.expose_secret())?)),
+            Some(url) if !url.expose_secret().is_empty() => {
+                Some(Arc::new(RedisProbe::new(url.expose_secret())?))
+            }
             _ => None,
         };
-        Ok(Self { settings: Arc::new(settings), outbox: sql.clone(), sql, identity, renderer, mailer, clock, redis })
+        Ok(Self {
+            settings: Arc::new(settings),
+            outbox: sql.clone(),
+            sql,
+            identity,
+            renderer,
+            mailer,
+            clock,
+            redis,
+        })
     }
 }

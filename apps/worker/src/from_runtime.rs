@@ -12,6 +12,8 @@ pub fn outbox_worker(runtime: &Runtime) -> OutboxWorker {
         batch_size: w.batch_size,
         poll_interval: w.poll_interval(),
         max_attempts: w.max_attempts,
+        lease: w.lease(),
+        base_backoff: w.base_backoff(),
         ..WorkerConfig::default()
     };
     OutboxWorker::new(

@@ -21,6 +21,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Converts the rows, keeping the total.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), total: self.total }
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+        }
     }
 }

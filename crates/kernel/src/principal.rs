@@ -77,8 +77,13 @@ impl TenantRole {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PrincipalKind {
-    System { role: SystemRole },
-    TenantUser { tenant_id: TenantId, role: TenantRole },
+    System {
+        role: SystemRole,
+    },
+    TenantUser {
+        tenant_id: TenantId,
+        role: TenantRole,
+    },
 }
 
 /// The verified caller of a request.
@@ -112,7 +117,11 @@ impl Principal {
         tenant_id: TenantId,
         role: TenantRole,
     ) -> Self {
-        Self { user_id, session, kind: PrincipalKind::TenantUser { tenant_id, role } }
+        Self {
+            user_id,
+            session,
+            kind: PrincipalKind::TenantUser { tenant_id, role },
+        }
     }
 
     /// A system user whose token and account were verified.
@@ -121,7 +130,11 @@ impl Principal {
         session: Option<SessionId>,
         role: SystemRole,
     ) -> Self {
-        Self { user_id, session, kind: PrincipalKind::System { role } }
+        Self {
+            user_id,
+            session,
+            kind: PrincipalKind::System { role },
+        }
     }
 
     /// The calling user.
@@ -164,9 +177,10 @@ impl Principal {
     /// [`AccessError::TenantRequired`] for system users.
     pub fn tenant_scope(&self) -> Result<TenantScope, AccessError> {
         match self.kind {
-            PrincipalKind::TenantUser { tenant_id, .. } => {
-                Ok(TenantScope { tenant_id, actor: self.user_id })
-            }
+            PrincipalKind::TenantUser { tenant_id, .. } => Ok(TenantScope {
+                tenant_id,
+                actor: self.user_id,
+            }),
             PrincipalKind::System { .. } => Err(AccessError::TenantRequired),
         }
     }
@@ -177,7 +191,10 @@ impl Principal {
     /// [`AccessError::SystemRequired`] for tenant users.
     pub fn operator_scope(&self) -> Result<OperatorScope, AccessError> {
         match self.kind {
-            PrincipalKind::System { role } => Ok(OperatorScope { actor: self.user_id, role }),
+            PrincipalKind::System { role } => Ok(OperatorScope {
+                actor: self.user_id,
+                role,
+            }),
             PrincipalKind::TenantUser { .. } => Err(AccessError::SystemRequired),
         }
     }
@@ -243,7 +260,10 @@ impl OperatorScope {
     }
     /// An operator acting on one tenant; the calling service records why.
     pub const fn on_behalf_of(&self, tenant_id: TenantId) -> TenantScope {
-        TenantScope { tenant_id, actor: self.actor }
+        TenantScope {
+            tenant_id,
+            actor: self.actor,
+        }
     }
 }
 

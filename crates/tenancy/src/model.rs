@@ -54,9 +54,15 @@ impl SubscriptionStatus {
     }
     /// Parses the wire name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Active, Self::Trial, Self::Expired, Self::Cancelled, Self::Suspended]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Self::Active,
+            Self::Trial,
+            Self::Expired,
+            Self::Cancelled,
+            Self::Suspended,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
     /// Whether the tenant may add users and branches (§10.5).
     pub const fn allows_growth(self) -> bool {
@@ -211,6 +217,9 @@ mod tests {
     fn only_active_and_trial_allow_growth() {
         assert!(SubscriptionStatus::Trial.allows_growth());
         assert!(!SubscriptionStatus::Suspended.allows_growth());
-        assert_eq!(SubscriptionStatus::parse("expired"), Some(SubscriptionStatus::Expired));
+        assert_eq!(
+            SubscriptionStatus::parse("expired"),
+            Some(SubscriptionStatus::Expired)
+        );
     }
 }

@@ -21,7 +21,10 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, page) = q.into_inner().parse(500, 100, true)?;
-    let found = identity.list_all_users(&caller.principal, filter, page).await.map_err(identity_error)?;
+    let found = identity
+        .list_all_users(&caller.principal, filter, page)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(users_page(&found, page)))
 }
 

@@ -6,8 +6,8 @@ use crate::identity_http::{self as parse, identity_error};
 use crate::validation::FieldErrors;
 use crate::views::{MessageView, TenantMiniView, TokenView, UserView};
 use actix_web::{HttpResponse, web};
-use harmony_identity::service::{AcceptInvite, RegisterCommand, VerifyOutcome};
 use harmony_identity::IdentityService;
+use harmony_identity::service::{AcceptInvite, RegisterCommand, VerifyOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -53,8 +53,12 @@ impl RegisterBody {
         let admin_password = parse::password(&mut e, "admin_password", self.admin_password);
         let admin_name = parse::required(&mut e, "admin_name", self.admin_name)
             .and_then(|n| parse::name(&mut e, "admin_name", &n, 100));
-        let company_name = self.company_name.and_then(|c| parse::name(&mut e, "company_name", &c, 255));
-        let subdomain = self.subdomain.and_then(|s| parse::subdomain(&mut e, "subdomain", &s));
+        let company_name = self
+            .company_name
+            .and_then(|c| parse::name(&mut e, "company_name", &c, 255));
+        let subdomain = self
+            .subdomain
+            .and_then(|s| parse::subdomain(&mut e, "subdomain", &s));
         e.finish()?;
         match (admin_email, admin_password, admin_name) {
             (Some(admin_email), Some(admin_password), Some(admin_name)) => Ok(RegisterCommand {
@@ -81,7 +85,10 @@ pub struct RegisteredView {
 /// Creates a tenant with its head office and owner, and signs the owner in.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterBody,
     responses((status = 201, body = RegisteredView), (status = 400, description = "Email already registered / Subdomain already taken"), (status = 422)))]
-pub async fn register(identity: Identity, body: web::Json<RegisterBody>) -> Result<HttpResponse, ApiError> {
+pub async fn register(
+    identity: Identity,
+    body: web::Json<RegisterBody>,
+) -> Result<HttpResponse, ApiError> {
     let cmd = body.into_inner().parse()?;
     let (tenant, user, tokens) = identity.register(cmd).await.map_err(identity_error)?;
     Ok(HttpResponse::Created().json(RegisteredView {
@@ -115,7 +122,10 @@ pub struct LoggedInView {
 /// Signs in; unknown accounts and wrong passwords get the same 401.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoggedInView), (status = 401, description = "Incorrect email or password"), (status = 403, description = "Tenant is inactive")))]
-pub async fn login(identity: Identity, body: web::Json<LoginBody>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    identity: Identity,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut e = FieldErrors::new();
     let email = parse::email(&mut e, "email", body.email);
@@ -139,8 +149,13 @@ pub async fn login(identity: Identity, body: web::Json<LoginBody>) -> Result<Htt
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MessageView)))]
 pub async fn logout(identity: Identity, caller: Caller) -> Result<HttpResponse, ApiError> {
-    identity.logout(&caller.principal).await.map_err(identity_error)?;
-    Ok(HttpResponse::Ok().json(MessageView { message: "Logged out successfully" }))
+    identity
+        .logout(&caller.principal)
+        .await
+        .map_err(identity_error)?;
+    Ok(HttpResponse::Ok().json(MessageView {
+        message: "Logged out successfully",
+    }))
 }
 
 /// The caller's account.
@@ -169,7 +184,10 @@ pub async fn forgot_password(
     let email = parse::email(&mut e, "email", body.into_inner().email);
     e.finish()?;
     if let Some(email) = email {
-        identity.forgot_password(&email).await.map_err(identity_error)?;
+        identity
+            .forgot_password(&email)
+            .await
+            .map_err(identity_error)?;
     }
     Ok(HttpResponse::Ok().json(MessageView {
         message: "If an account exists with this email, you will receive a password reset link.",
@@ -201,7 +219,10 @@ pub async fn reset_password(
     let (Some(token), Some(password)) = (token, password) else {
         return Err(ApiError::internal("validation passed without values"));
     };
-    identity.reset_password(&token, &password).await.map_err(identity_error)?;
+    identity
+        .reset_password(&token, &password)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(MessageView {
         message: "Password has been reset successfully. You can now login with your new password.",
     }))
@@ -218,13 +239,21 @@ pub struct TokenBody {
 /// Confirms an e-mail address.
 #[utoipa::path(post, path = "/auth/verify-email", tag = "auth", request_body = TokenBody,
     responses((status = 200, body = MessageView), (status = 400, description = "Invalid verification token")))]
-pub async fn verify_email(identity: Identity, body: web::Json<TokenBody>) -> Result<HttpResponse, ApiError> {
+pub async fn verify_email(
+    identity: Identity,
+    body: web::Json<TokenBody>,
+) -> Result<HttpResponse, ApiError> {
     let mut e = FieldErrors::new();
     let token = parse::required(&mut e, "token", body.into_inner().token);
     e.finish()?;
-    let outcome = identity.verify_email(&token.unwrap_or_default()).await.map_err(identity_error)?;
+    let outcome = identity
+        .verify_email(&token.unwrap_or_default())
+        .await
+        .map_err(identity_error)?;
     let message = match outcome {
-        VerifyOutcome::Verified => "Email verified successfully! You can now login to your account.",
+        VerifyOutcome::Verified => {
+            "Email verified successfully! You can now login to your account."
+        }
         VerifyOutcome::AlreadyVerified => "Email already verified. You can login to your account.",
     };
     Ok(HttpResponse::Ok().json(MessageView { message }))
@@ -251,7 +280,9 @@ pub async fn resend_verification(
         .resend_verification(&email.unwrap_or_default())
         .await
         .map_err(identity_error)?;
-    Ok(HttpResponse::Ok().json(MessageView { message: "Verification email sent successfully" }))
+    Ok(HttpResponse::Ok().json(MessageView {
+        message: "Verification email sent successfully",
+    }))
 }
 
 /// `POST /auth/refresh`.
@@ -265,11 +296,17 @@ pub struct RefreshBody {
 /// Exchanges a refresh token for a new pair (rotation with a grace window).
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshBody,
     responses((status = 200, body = TokenView), (status = 401, description = "Invalid or expired refresh token")))]
-pub async fn refresh(identity: Identity, body: web::Json<RefreshBody>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    identity: Identity,
+    body: web::Json<RefreshBody>,
+) -> Result<HttpResponse, ApiError> {
     let mut e = FieldErrors::new();
     let token = parse::required(&mut e, "refresh_token", body.into_inner().refresh_token);
     e.finish()?;
-    let pair = identity.refresh(&token.unwrap_or_default()).await.map_err(identity_error)?;
+    let pair = identity
+        .refresh(&token.unwrap_or_default())
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(TokenView::from(pair)))
 }
 
@@ -321,7 +358,12 @@ pub async fn accept_invite(
     let (Some(token), Some(password)) = (token, password) else {
         return Err(ApiError::internal("validation passed without values"));
     };
-    let cmd = AcceptInvite { token, password, first_name, last_name };
+    let cmd = AcceptInvite {
+        token,
+        password,
+        first_name,
+        last_name,
+    };
     let (user, _tenant, tokens) = identity.accept_invite(cmd).await.map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(AcceptedView {
         message: "Invitation accepted successfully",
@@ -337,8 +379,18 @@ pub async fn accept_invite(
 
 /// The OpenAPI description of these routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(register, login, logout, me, forgot_password, reset_password, verify_email,
-    resend_verification, refresh, accept_invite))]
+#[openapi(paths(
+    register,
+    login,
+    logout,
+    me,
+    forgot_password,
+    reset_password,
+    verify_email,
+    resend_verification,
+    refresh,
+    accept_invite
+))]
 pub struct AuthDoc;
 
 /// This module's OpenAPI fragment (paths relative to `/api/v1`).

@@ -31,12 +31,19 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// Parses into a filter and page; `admin` enables the admin-only filters.
-    pub fn parse(self, max_limit: u64, default_limit: u64, admin: bool) -> Result<(UserFilter, PageRequest), ApiError> {
+    pub fn parse(
+        self,
+        max_limit: u64,
+        default_limit: u64,
+        admin: bool,
+    ) -> Result<(UserFilter, PageRequest), ApiError> {
         let mut e = FieldErrors::new();
-        let skip = self.skip.map_or(Some(0), |s| e.parse_int("query", "skip", &s, Some(0u64), None));
-        let limit = self
-            .limit
-            .map_or(Some(default_limit), |s| e.parse_int("query", "limit", &s, Some(1u64), Some(max_limit)));
+        let skip = self.skip.map_or(Some(0), |s| {
+            e.parse_int("query", "skip", &s, Some(0u64), None)
+        });
+        let limit = self.limit.map_or(Some(default_limit), |s| {
+            e.parse_int("query", "limit", &s, Some(1u64), Some(max_limit))
+        });
         let tenant_role = self.tenant_role.and_then(|r| {
             TenantRole::parse(&r).or_else(|| {
                 e.literal_error("query", "tenant_role", &["owner", "admin", "member"]);
@@ -49,13 +56,31 @@ impl ListQuery {
                 None
             })
         });
-        let branch_id = self.branch_id.and_then(|b| e.parse_uuid("query", "branch_id", &b)).map(BranchId::from_uuid);
-        let tenant_id =
-            self.tenant_id.filter(|_| admin).and_then(|t| e.parse_uuid("query", "tenant_id", &t)).map(TenantId::from_uuid);
+        let branch_id = self
+            .branch_id
+            .and_then(|b| e.parse_uuid("query", "branch_id", &b))
+            .map(BranchId::from_uuid);
+        let tenant_id = self
+            .tenant_id
+            .filter(|_| admin)
+            .and_then(|t| e.parse_uuid("query", "tenant_id", &t))
+            .map(TenantId::from_uuid);
         e.finish()?;
         let search = self.search.filter(|s| !s.trim().is_empty());
-        let filter = UserFilter { search, tenant_role, system_role, branch_id, tenant_id };
-        Ok((filter, PageRequest { skip: skip.unwrap_or(0), limit: limit.unwrap_or(default_limit) }))
+        let filter = UserFilter {
+            search,
+            tenant_role,
+            system_role,
+            branch_id,
+            tenant_id,
+        };
+        Ok((
+            filter,
+            PageRequest {
+                skip: skip.unwrap_or(0),
+                limit: limit.unwrap_or(default_limit),
+            },
+        ))
     }
 }
 

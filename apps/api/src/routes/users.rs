@@ -26,7 +26,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{user_id}", web::get().to(get))
             .route("/{user_id}", web::put().to(update))
             .route("/{user_id}", web::delete().to(delete))
-            .route("/{user_id}/change-password", web::post().to(change_password)),
+            .route(
+                "/{user_id}/change-password",
+                web::post().to(change_password),
+            ),
     );
 }
 
@@ -51,7 +54,8 @@ fn role(e: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<TenantRol
 }
 
 fn branch(e: &mut FieldErrors, raw: Option<&str>) -> Option<BranchId> {
-    raw.and_then(|b| e.parse_uuid("body", "default_branch_id", b)).map(BranchId::from_uuid)
+    raw.and_then(|b| e.parse_uuid("body", "default_branch_id", b))
+        .map(BranchId::from_uuid)
 }
 
 fn business_role(e: &mut FieldErrors, raw: Option<String>) -> Option<String> {
@@ -61,9 +65,16 @@ fn business_role(e: &mut FieldErrors, raw: Option<String>) -> Option<String> {
 /// Lists the tenant's active users.
 #[utoipa::path(get, path = "/users", tag = "users", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, body = crate::routes::user_query::UsersPageView)))]
-pub async fn list(identity: Identity, caller: Caller, q: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    identity: Identity,
+    caller: Caller,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (filter, page) = q.into_inner().parse(100, 20, false)?;
-    let found = identity.list_users(&caller.principal, filter, page).await.map_err(identity_error)?;
+    let found = identity
+        .list_users(&caller.principal, filter, page)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(users_page(&found, page)))
 }
 
@@ -84,7 +95,11 @@ pub struct CreateUserBody {
 /// Creates an active, verified user in the caller's tenant.
 #[utoipa::path(post, path = "/users", tag = "users", request_body = CreateUserBody, security(("bearer" = [])),
     responses((status = 201, body = UserView), (status = 400), (status = 403, description = "limit or subscription")))]
-pub async fn create(identity: Identity, caller: Caller, body: web::Json<CreateUserBody>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    identity: Identity,
+    caller: Caller,
+    body: web::Json<CreateUserBody>,
+) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let mut e = FieldErrors::new();
     let email = parse::signup_email(&mut e, "email", b.email);
@@ -98,21 +113,44 @@ pub async fn create(identity: Identity, caller: Caller, body: web::Json<CreateUs
     let (Some(email), Some(password), Some(tenant_role)) = (email, password, tenant_role) else {
         return Err(ApiError::internal("validation passed without values"));
     };
-    let cmd = NewUser { email, password, first_name, last_name, phone: b.phone, tenant_role, business_role, default_branch_id };
-    let user = identity.create_user(&caller.principal, cmd).await.map_err(identity_error)?;
+    let cmd = NewUser {
+        email,
+        password,
+        first_name,
+        last_name,
+        phone: b.phone,
+        tenant_role,
+        business_role,
+        default_branch_id,
+    };
+    let user = identity
+        .create_user(&caller.principal, cmd)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Created().json(UserView::from(&user)))
 }
 
 /// One user of the caller's tenant (other tenants' ids → 404).
 #[utoipa::path(get, path = "/users/{user_id}", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 404)))]
-pub async fn get(identity: Identity, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    identity: Identity,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = user_id(&path)?;
-    let user = identity.get_user(&caller.principal, id).await.map_err(identity_error)?;
+    let user = identity
+        .get_user(&caller.principal, id)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
 /// A nullable string key: absent → `None`, `null` → `Some(None)`.
+#[allow(
+    clippy::option_option,
+    reason = "PUT distinguishes an absent key from an explicit null"
+)]
 fn nullable(e: &mut FieldErrors, body: &Map<String, Value>, key: &str) -> Option<Option<String>> {
     match body.get(key)? {
         Value::Null => Some(None),
@@ -144,14 +182,28 @@ fn parse_update(body: &Map<String, Value>) -> Result<UserUpdate, ApiError> {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
         Some(_) => {
-            e.push("body", "is_active", "Input should be a valid boolean", "bool_type");
+            e.push(
+                "body",
+                "is_active",
+                "Input should be a valid boolean",
+                "bool_type",
+            );
             None
         }
     };
     let phone = nullable(&mut e, body, "phone");
     let avatar_url = nullable(&mut e, body, "avatar_url");
     e.finish()?;
-    Ok(UserUpdate { first_name, last_name, phone, avatar_url, default_branch_id, tenant_role, business_role, is_active })
+    Ok(UserUpdate {
+        first_name,
+        last_name,
+        phone,
+        avatar_url,
+        default_branch_id,
+        tenant_role,
+        business_role,
+        is_active,
+    })
 }
 
 /// Updates a user; only the keys sent change (explicit `null` clears).
@@ -165,16 +217,26 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let id = user_id(&path)?;
     let update = parse_update(&body)?;
-    let user = identity.update_user(&caller.principal, id, update).await.map_err(identity_error)?;
+    let user = identity
+        .update_user(&caller.principal, id, update)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
 /// Soft-deletes a user (not yourself, not the owner).
 #[utoipa::path(delete, path = "/users/{user_id}", tag = "users", security(("bearer" = [])),
     responses((status = 204), (status = 400), (status = 404)))]
-pub async fn delete(identity: Identity, caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    identity: Identity,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = user_id(&path)?;
-    identity.delete_user(&caller.principal, id).await.map_err(identity_error)?;
+    identity
+        .delete_user(&caller.principal, id)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -204,8 +266,13 @@ pub async fn change_password(
     let (Some(current), Some(new)) = (current, new) else {
         return Err(ApiError::internal("validation passed without values"));
     };
-    identity.change_password(&caller.principal, id, &current, &new).await.map_err(identity_error)?;
-    Ok(HttpResponse::Ok().json(crate::views::MessageView { message: "Password changed successfully" }))
+    identity
+        .change_password(&caller.principal, id, &current, &new)
+        .await
+        .map_err(identity_error)?;
+    Ok(HttpResponse::Ok().json(crate::views::MessageView {
+        message: "Password changed successfully",
+    }))
 }
 
 /// `POST /users/invite` (`InviteUserRequest`).
@@ -234,11 +301,21 @@ pub struct InvitedView {
 /// Invites a person by e-mail; the invitation mail goes through the outbox.
 #[utoipa::path(post, path = "/users/invite", tag = "users", request_body = InviteBody, security(("bearer" = [])),
     responses((status = 201, body = InvitedView), (status = 400), (status = 403)))]
-pub async fn invite(identity: Identity, caller: Caller, body: web::Json<InviteBody>) -> Result<HttpResponse, ApiError> {
+pub async fn invite(
+    identity: Identity,
+    caller: Caller,
+    body: web::Json<InviteBody>,
+) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let mut e = FieldErrors::new();
     let email = parse::signup_email(&mut e, "email", b.email);
-    let legacy = b.role.map(|r| if r == "admin" { "admin".to_owned() } else { "member".to_owned() });
+    let legacy = b.role.map(|r| {
+        if r == "admin" {
+            "admin".to_owned()
+        } else {
+            "member".to_owned()
+        }
+    });
     let tenant_role = role(&mut e, "tenant_role", b.tenant_role.or(legacy).as_deref());
     let default_branch_id = branch(&mut e, b.default_branch_id.as_deref());
     let business_role = business_role(&mut e, b.business_role);
@@ -246,8 +323,18 @@ pub async fn invite(identity: Identity, caller: Caller, body: web::Json<InviteBo
     let (Some(email), Some(tenant_role)) = (email, tenant_role) else {
         return Err(ApiError::internal("validation passed without values"));
     };
-    let cmd = InviteCommand { email, tenant_role, business_role, first_name: b.first_name, last_name: b.last_name, default_branch_id };
-    let user = identity.invite_user(&caller.principal, cmd).await.map_err(identity_error)?;
+    let cmd = InviteCommand {
+        email,
+        tenant_role,
+        business_role,
+        first_name: b.first_name,
+        last_name: b.last_name,
+        default_branch_id,
+    };
+    let user = identity
+        .invite_user(&caller.principal, cmd)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Created().json(InvitedView {
         message: "Invitation sent successfully",
         email: user.email.as_str().to_owned(),
@@ -267,7 +354,11 @@ pub struct TransferBody {
 /// Hands the tenant to another active user; the caller becomes an admin.
 #[utoipa::path(post, path = "/users/transfer-ownership", tag = "users", request_body = TransferBody,
     security(("bearer" = [])), responses((status = 200, body = UserView), (status = 400), (status = 404), (status = 409)))]
-pub async fn transfer_ownership(identity: Identity, caller: Caller, body: web::Json<TransferBody>) -> Result<HttpResponse, ApiError> {
+pub async fn transfer_ownership(
+    identity: Identity,
+    caller: Caller,
+    body: web::Json<TransferBody>,
+) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let mut e = FieldErrors::new();
     let target = parse::required(&mut e, "new_owner_id", b.new_owner_id)
@@ -311,10 +402,17 @@ pub async fn delete_me(
 ) -> Result<HttpResponse, ApiError> {
     let from_body = body.and_then(|b| b.into_inner().password);
     let mut e = FieldErrors::new();
-    let password = e.required("query", "password", from_body.or(query.into_inner().password));
+    let password = e.required(
+        "query",
+        "password",
+        from_body.or(query.into_inner().password),
+    );
     e.finish()?;
     let password = secrecy::SecretString::from(password.unwrap_or_default());
-    let user = identity.delete_me(&caller.principal, &password).await.map_err(identity_error)?;
+    let user = identity
+        .delete_me(&caller.principal, &password)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(DeletedMeView {
         message: "Account deleted successfully",
         email: user.email.as_str().to_owned(),
@@ -323,7 +421,17 @@ pub async fn delete_me(
 
 /// The OpenAPI description of these routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, get, update, delete, change_password, invite, transfer_ownership, delete_me))]
+#[openapi(paths(
+    list,
+    create,
+    get,
+    update,
+    delete,
+    change_password,
+    invite,
+    transfer_ownership,
+    delete_me
+))]
 pub struct UsersDoc;
 
 /// This module's OpenAPI fragment (paths relative to `/api/v1`).
