@@ -20,6 +20,7 @@ pub mod logging;
 pub mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod seed;
 pub mod server;
 pub mod validation;
 pub mod views;

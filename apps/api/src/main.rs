@@ -29,6 +29,8 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Create demo tenants with an owner, admin and member each (not in production).
+    Seed,
     /// Create a system admin (scriptable).
     CreateAdmin {
         /// The admin's e-mail.
@@ -57,6 +59,7 @@ async fn main() -> ExitCode {
     }) {
         Command::Serve { host, port } => harmony_api::server::serve(settings, host, port).await,
         Command::Migrate => harmony_api::server::migrate(settings).await,
+        Command::Seed => harmony_api::server::seed(settings).await,
         Command::CreateAdmin { email, password } => {
             harmony_api::server::create_admin(settings, &email, password).await
         }

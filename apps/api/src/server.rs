@@ -162,3 +162,31 @@ pub async fn create_admin(settings: Settings, email: &str, password: String) -> 
     tracing::info!(user_id = %user.id, "system admin created");
     Ok(())
 }
+
+/// `harmony-api seed`: demo tenants and users (refused in production).
+///
+/// # Errors
+/// In production, or when a write fails.
+pub async fn seed(settings: Settings) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !settings.environment.is_production(),
+        "seed writes well-known demo passwords and is refused in production"
+    );
+    let migrate = migrates_on_start(&settings);
+    let runtime = Runtime::build(settings, migrate, Overrides::default()).await?;
+    let accounts = crate::seed::seed(&runtime.identity).await?;
+    #[allow(
+        clippy::print_stdout,
+        reason = "the operator asked for these demo credentials"
+    )]
+    {
+        println!("Seeded {} demo accounts:", accounts.len());
+        for a in &accounts {
+            println!(
+                "  {:<10} {:<7} {:<24} {}",
+                a.tenant, a.role, a.email, a.password
+            );
+        }
+    }
+    Ok(())
+}

@@ -3,7 +3,8 @@
 use crate::MailBranding;
 use harmony_kernel::mail::{MailError, MailMessage};
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentTransferEncoding;
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 
 /// Builds the `multipart/alternative` (text + HTML) message every mailer sends,
 /// with the stable `Message-ID` of [`MailMessage::message_id`] so a retried
@@ -24,11 +25,29 @@ pub fn build_message(branding: &MailBranding, message: &MailMessage) -> Result<M
         .subject(single_line(&message.subject))
         .message_id(Some(message.message_id.clone()))
         .date_now()
-        .multipart(MultiPart::alternative_plain_html(
-            message.text.clone(),
-            message.html.clone(),
-        ))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::plain(readable_body(&message.text)))
+                .singlepart(SinglePart::html(message.html.clone())),
+        )
         .map_err(|e| MailError::Rejected(format!("cannot build message: {e}")))
+}
+
+/// The plain-text part as plain 7bit whenever it is ASCII with lines of at
+/// most 998 octets (RFC 5322), so links stay copyable from a raw `.eml` file;
+/// lettre's own choice (quoted-printable over 76 columns) otherwise.
+fn readable_body(text: &str) -> Body {
+    let crlf = text
+        .replace("\r\n", "\n")
+        .replace('\r', "")
+        .replace('\n', "\r\n");
+    let seven_bit =
+        crlf.is_ascii() && !crlf.contains('\0') && crlf.split("\r\n").all(|line| line.len() <= 998);
+    if seven_bit {
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::SevenBit)
+    } else {
+        Body::new(text.to_owned())
+    }
 }
 
 /// The From mailbox of the branding.
@@ -86,5 +105,24 @@ mod tests {
         m.to = "not an address".to_owned();
         let err = build_message(&MailBranding::local(), &m).unwrap_err();
         assert!(matches!(err, MailError::Rejected(_)), "{err:?}");
+    }
+
+    #[test]
+    fn long_links_in_the_text_part_stay_intact() {
+        let link = format!(
+            "http://localhost:3000/reset-password?token={}",
+            "x".repeat(43)
+        );
+        let msg = MailMessage {
+            text: format!("Reset it here:\n{link}\n"),
+            ..sample()
+        };
+        let raw = String::from_utf8(
+            build_message(&MailBranding::local(), &msg)
+                .unwrap()
+                .formatted(),
+        )
+        .unwrap();
+        assert!(raw.contains(&link), "{raw}");
     }
 }
