@@ -4,7 +4,7 @@
 //! typed ids, the authenticated [`Principal`] with the [`TenantScope`] and
 //! [`OperatorScope`] proofs derived from it, the role→permission matrices, the
 //! error kinds the API maps to status codes, the [`Clock`] port, and the ports
-//! of the transactional outbox and of mail delivery. It performs no I/O.
+//! of the transactional outbox, of mail delivery and of rate limiting. It performs no I/O.
 
 pub mod clock;
 pub mod error;
@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod page;
 pub mod permission;
 pub mod principal;
+pub mod rate_limit;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -23,3 +24,4 @@ pub use ids::{BranchId, OutboxId, SessionId, TenantId, UserId};
 pub use page::{Page, PageRequest};
 pub use permission::{LegacyPermission, SystemPermission, TenantPermission};
 pub use principal::{OperatorScope, Principal, SystemRole, TenantRole, TenantScope};
+pub use rate_limit::{RateDecision, RateLimiter, RateRule};
