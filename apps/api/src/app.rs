@@ -23,8 +23,11 @@ use crate::config::ApiConfig;
 use crate::error::ApiError;
 use crate::health::HealthProbes;
 use crate::middleware::{error_body, request_id, request_log, security_headers, timing};
+use crate::rate_limit;
 use crate::routes::{self, RouteModule};
 use crate::{cors, docs, extract, health, openapi};
+use harmony_adapters_memory::InProcessRateLimiter;
+use harmony_kernel::rate_limit::RateLimiter;
 
 /// A registration callback run on the App's root `ServiceConfig` (app data, extra services).
 pub type Configurer = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
@@ -40,6 +43,11 @@ pub struct AppState {
     pub routes: Vec<RouteModule>,
     /// Callbacks registering service data and anything else on the root config.
     pub configurers: Vec<Configurer>,
+    /// Counts requests of the rate-limited routes (registered as
+    /// `web::Data<dyn RateLimiter>`). Defaults to a fresh in-process limiter,
+    /// shared by all server workers of this state, so limiting can never be
+    /// forgotten; the composition root passes Redis when configured.
+    pub rate_limiter: Arc<dyn RateLimiter>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -52,6 +60,7 @@ impl std::fmt::Debug for AppState {
                 &self.routes.iter().map(|r| r.name).collect::<Vec<_>>(),
             )
             .field("configurers", &self.configurers.len())
+            .field("rate_limiter", &"dyn RateLimiter")
             .finish()
     }
 }
@@ -64,7 +73,15 @@ impl AppState {
             health,
             routes: routes::modules(),
             configurers: Vec::new(),
+            rate_limiter: Arc::new(InProcessRateLimiter::new()),
         }
+    }
+
+    /// Replaces the rate limiter (e.g. the Redis one shared by all processes).
+    #[must_use]
+    pub fn with_rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.rate_limiter = limiter;
+        self
     }
 
     /// Registers `data` so handlers can take `web::Data<T>` (works for `T = dyn Trait` too).
@@ -119,6 +136,7 @@ pub fn build_app(
         health,
         routes,
         configurers,
+        rate_limiter,
     } = state;
     let openapi_json = config.docs_enabled.then(|| {
         openapi::document(&routes).to_json().unwrap_or_else(|e| {
@@ -130,10 +148,13 @@ pub fn build_app(
     let hsts = config.hsts;
     let trust_forwarded = config.trust_forwarded_for;
     let json_limit = config.json_limit;
+    let limits = Arc::new(config.rate_limit.clone());
+    let limiter = Arc::clone(&rate_limiter);
 
     App::new()
         .app_data(web::Data::new(config))
         .app_data(web::Data::new(health))
+        .app_data(web::Data::from(rate_limiter))
         .configure(|cfg| {
             extract::configure(cfg, json_limit);
             for c in &configurers {
@@ -146,6 +167,9 @@ pub fn build_app(
             routes::configure(cfg, &routes);
         })
         .default_service(web::to(not_found))
+        .wrap(from_fn(move |req, next| {
+            rate_limit::middleware(limits.clone(), limiter.clone(), trust_forwarded, req, next)
+        }))
         .wrap(NormalizePath::trim())
         .wrap(cors)
         .wrap(from_fn(error_body::middleware))

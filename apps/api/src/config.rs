@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::rate_limit::RateLimitConfig;
+
 /// Default JSON body limit: 1 MiB.
 pub const DEFAULT_JSON_LIMIT: usize = 1024 * 1024;
 
@@ -15,12 +17,15 @@ pub struct ApiConfig {
     pub json_limit: usize,
     /// Send `Strict-Transport-Security` (only when clients reach us over HTTPS).
     pub hsts: bool,
-    /// Use `X-Forwarded-For`/`Forwarded` for the logged client ip (only behind a trusted proxy).
+    /// Use `X-Forwarded-For`/`Forwarded` for the logged client ip, and the right-most
+    /// `X-Forwarded-For` hop for rate limiting (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     /// Serve `/api/docs` and `/api/openapi.json`.
     pub docs_enabled: bool,
     /// Timeout of each health probe, in milliseconds.
     pub health_timeout_ms: u64,
+    /// Per-client limits of the auth endpoints (contract §1.7, defects 11–12).
+    pub rate_limit: RateLimitConfig,
 }
 
 impl Default for ApiConfig {
@@ -35,6 +40,7 @@ impl Default for ApiConfig {
             trust_forwarded_for: false,
             docs_enabled: true,
             health_timeout_ms: 3000,
+            rate_limit: RateLimitConfig::default(),
         }
     }
 }

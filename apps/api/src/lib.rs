@@ -1,6 +1,7 @@
 //! Harmony's HTTP API (actix-web): the App factory, error envelope, validation
 //! helpers, extractor configuration, middleware (request id, timing, security
-//! headers, CORS, trailing slashes, request log), health checks and OpenAPI/Swagger UI.
+//! headers, CORS, trailing slashes, request log, rate limiting), health checks and
+//! OpenAPI/Swagger UI.
 //!
 //! It owns no business rules: handlers parse, call one service method, and map the
 //! result; services come from the domain crates and are registered as app data by
@@ -9,6 +10,7 @@
 
 pub mod app;
 pub mod caller;
+pub mod client_ip;
 pub mod config;
 pub mod cors;
 pub mod docs;
@@ -19,6 +21,7 @@ pub mod identity_http;
 pub mod logging;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 pub mod seed;
 pub mod server;

@@ -1,6 +1,7 @@
 //! Cross-cutting middleware, wrapped by [`crate::app::build_app`] in this order
 //! (outermost first): request id → timing → request log → security headers →
-//! error-body fallback → CORS → trailing-slash normalization → routes.
+//! error-body fallback → CORS → trailing-slash normalization → rate limiting
+//! ([`crate::rate_limit`]) → routes.
 
 pub mod error_body;
 pub mod request_id;

@@ -6,6 +6,7 @@ use crate::app::{self, AppState};
 use crate::config::ApiConfig;
 use crate::health::{HealthProbe, HealthProbes};
 use crate::logging::{self, LogFormat};
+use crate::rate_limit::RateLimitConfig;
 use anyhow::Context;
 use harmony_adapters_sql::SqlStore;
 use harmony_identity::model::{Email, Password};
@@ -50,7 +51,22 @@ pub fn api_config(settings: &Settings) -> ApiConfig {
         trust_forwarded_for: settings.http.trust_forwarded_for,
         docs_enabled: settings.http.docs_enabled,
         health_timeout_ms: settings.http.health_timeout_ms,
+        rate_limit: rate_limit_config(settings),
     }
+}
+
+/// The API's rate-limit table with the values of `[rate_limit]`.
+pub fn rate_limit_config(settings: &Settings) -> RateLimitConfig {
+    let mut limits = RateLimitConfig {
+        enabled: settings.rate_limit.enabled,
+        ..RateLimitConfig::default()
+    };
+    for (name, rule) in settings.rate_limit.rules() {
+        if !limits.set(name, rule.limit, rule.window_seconds) {
+            tracing::error!(rule = name, "rate_limit setting names no API route");
+        }
+    }
+    limits
 }
 
 /// The app state over a built runtime: services, health probes, routes.
@@ -62,7 +78,9 @@ pub fn app_state(runtime: &Runtime) -> AppState {
             .clone()
             .map(|r| Arc::new(RedisProbe(r)) as Arc<dyn HealthProbe>),
     };
-    AppState::new(api_config(&runtime.settings), health).with_data(runtime.identity.clone())
+    AppState::new(api_config(&runtime.settings), health)
+        .with_data(runtime.identity.clone())
+        .with_rate_limiter(runtime.rate_limiter.clone())
 }
 
 /// Whether `serve` migrates by itself: always for SQLite (the embedded

@@ -84,6 +84,8 @@ pub struct Settings {
     pub cors: CorsSettings,
     /// HTTP layer limits and switches.
     pub http: HttpSettings,
+    /// Per-client limits of the auth endpoints.
+    pub rate_limit: RateLimitSettings,
     /// Outbox worker.
     pub worker: WorkerSettings,
     /// Logging.
@@ -244,6 +246,58 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     /// Timeout of each readiness probe, in milliseconds.
     pub health_timeout_ms: u64,
+}
+
+/// One rate limit: `limit` requests per `window_seconds`, per client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitRule {
+    /// Requests allowed in any window.
+    pub limit: u32,
+    /// Length of the sliding window in seconds.
+    pub window_seconds: u64,
+}
+
+/// `[rate_limit]`: one rule per limited auth endpoint (contract §1.7,
+/// defects 11–12). Unknown keys are refused, so a misspelt rule name fails at
+/// start-up instead of silently leaving its endpoint at the default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Master switch (keep it on outside local experiments).
+    pub enabled: bool,
+    /// `POST /auth/login`.
+    pub login: RateLimitRule,
+    /// `POST /auth/forgot-password` (the contract's "strict" limit).
+    pub forgot_password: RateLimitRule,
+    /// `POST /auth/reset-password`.
+    pub reset_password: RateLimitRule,
+    /// `POST /auth/register`.
+    pub register: RateLimitRule,
+    /// `POST /auth/verify-email`.
+    pub verify_email: RateLimitRule,
+    /// `POST /auth/resend-verification`.
+    pub resend_verification: RateLimitRule,
+    /// `POST /auth/accept-invite`.
+    pub accept_invite: RateLimitRule,
+    /// `POST /auth/refresh`.
+    pub refresh: RateLimitRule,
+}
+
+impl RateLimitSettings {
+    /// Every rule with its name (the key under `[rate_limit]`).
+    pub fn rules(&self) -> [(&'static str, RateLimitRule); 8] {
+        [
+            ("login", self.login),
+            ("forgot_password", self.forgot_password),
+            ("reset_password", self.reset_password),
+            ("register", self.register),
+            ("verify_email", self.verify_email),
+            ("resend_verification", self.resend_verification),
+            ("accept_invite", self.accept_invite),
+            ("refresh", self.refresh),
+        ]
+    }
 }
 
 /// `[worker]`.

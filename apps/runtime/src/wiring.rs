@@ -4,7 +4,8 @@
 
 use crate::settings::{MailTransport, Settings, SmtpTlsMode};
 use harmony_adapters_crypto::{Argon2Hasher, JwtCodec, RandomSecrets};
-use harmony_adapters_redis::RedisProbe;
+use harmony_adapters_memory::InProcessRateLimiter;
+use harmony_adapters_redis::{RedisProbe, RedisRateLimiter};
 use harmony_adapters_smtp::{
     FileMailer, HandlebarsRenderer, MailBranding, SmtpMailer, SmtpSettings, SmtpTls,
 };
@@ -13,6 +14,7 @@ use harmony_identity::ports::PasswordHasher;
 use harmony_identity::{IdentityConfig, IdentityService};
 use harmony_kernel::mail::{MailError, MailMessage, MailRenderer, Mailer};
 use harmony_kernel::outbox::OutboxStore;
+use harmony_kernel::rate_limit::RateLimiter;
 use harmony_kernel::{Clock, SystemClock};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -34,8 +36,11 @@ pub struct Runtime {
     pub mailer: Arc<dyn Mailer>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
-    /// Redis, when configured (health checks now; rate limits later).
+    /// Redis, when configured (health checks).
     pub redis: Option<Arc<RedisProbe>>,
+    /// Rate-limit counters: Redis when configured (falling back to
+    /// in-process counting while it is down), else in-process.
+    pub rate_limiter: Arc<dyn RateLimiter>,
 }
 
 /// Knobs tests turn without touching [`Settings`].
@@ -164,11 +169,18 @@ impl Runtime {
         };
         let renderer: Arc<dyn MailRenderer> =
             Arc::new(HandlebarsRenderer::new(branding(&settings))?);
-        let redis = match &settings.redis.url {
-            Some(url) if !url.expose_secret().is_empty() => {
-                Some(Arc::new(RedisProbe::new(url.expose_secret())?))
-            }
-            _ => None,
+        let redis_url = settings
+            .redis
+            .url
+            .as_ref()
+            .map(ExposeSecret::expose_secret)
+            .filter(|u| !u.is_empty());
+        let redis = redis_url
+            .map(|url| RedisProbe::new(url).map(Arc::new))
+            .transpose()?;
+        let rate_limiter: Arc<dyn RateLimiter> = match redis_url {
+            Some(url) => Arc::new(RedisRateLimiter::new(url)?),
+            None => Arc::new(InProcessRateLimiter::new()),
         };
         Ok(Self {
             settings: Arc::new(settings),
@@ -179,6 +191,7 @@ impl Runtime {
             mailer,
             clock,
             redis,
+            rate_limiter,
         })
     }
 }

@@ -4,7 +4,8 @@
 //! typed ids, the authenticated [`Principal`] with the [`TenantScope`] and
 //! [`OperatorScope`] proofs derived from it, the role→permission matrices, the
 //! error kinds the API maps to status codes, the [`Clock`] port, and the ports
-//! of the transactional outbox, of mail delivery and of rate limiting. It performs no I/O.
+//! of the transactional outbox, of mail delivery and of rate limiting. It
+//! performs no I/O.
 
 pub mod clock;
 pub mod error;

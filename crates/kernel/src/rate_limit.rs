@@ -70,7 +70,13 @@ impl RateDecision {
     /// `used` is the number of requests counted in the window *after* this
     /// one was (or was not) recorded; `reset_ms` is when the oldest of them
     /// leaves the window (unix milliseconds).
-    pub fn from_window(rule: RateRule, now_ms: i64, allowed: bool, used: u32, reset_ms: i64) -> Self {
+    pub fn from_window(
+        rule: RateRule,
+        now_ms: i64,
+        allowed: bool,
+        used: u32,
+        reset_ms: i64,
+    ) -> Self {
         let reset_ms = reset_ms.max(now_ms);
         let retry_after = if allowed {
             Duration::ZERO
@@ -129,7 +135,10 @@ mod tests {
         assert_eq!(d.retry_after_secs(), 2);
 
         let ok = RateDecision::from_window(rule, 1_000, true, 1, 61_000);
-        assert_eq!((ok.remaining, ok.reset_at, ok.retry_after_secs()), (2, 61, 0));
+        assert_eq!(
+            (ok.remaining, ok.reset_at, ok.retry_after_secs()),
+            (2, 61, 0)
+        );
     }
 
     #[test]
@@ -141,7 +150,10 @@ mod tests {
 
     #[test]
     fn millis_and_window() {
-        assert_eq!(unix_millis(OffsetDateTime::UNIX_EPOCH + time::Duration::milliseconds(1_234)), 1_234);
+        assert_eq!(
+            unix_millis(OffsetDateTime::UNIX_EPOCH + time::Duration::milliseconds(1_234)),
+            1_234
+        );
         assert_eq!(RateRule::per_seconds(1, 0).window_millis(), 1);
         assert_eq!(RateRule::per_seconds(1, 60).window_millis(), 60_000);
     }

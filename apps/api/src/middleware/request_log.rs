@@ -79,8 +79,8 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The middleware; `trust_forwarded` uses `X-Forwarded-For`/`Forwarded` for the client ip
-/// (only behind a proxy that overwrites them).
+/// The middleware; `trust_forwarded` takes the client ip from the right-most
+/// `X-Forwarded-For` hop (only behind a proxy that appends it).
 pub async fn middleware<B: MessageBody + 'static>(
     trust_forwarded: bool,
     req: ServiceRequest,
@@ -90,14 +90,9 @@ pub async fn middleware<B: MessageBody + 'static>(
     let method = req.method().to_string();
     let path = req.path().to_owned();
     let query = scrub_query(req.query_string());
-    let client_ip = if trust_forwarded {
-        req.connection_info()
-            .realip_remote_addr()
-            .map(str::to_owned)
-    } else {
-        req.peer_addr().map(|a| a.ip().to_string())
-    }
-    .unwrap_or_else(|| "-".to_owned());
+    // The same client as rate limiting sees: never a client-chosen hop (defect 12).
+    let client_ip = crate::client_ip::client_ip(req.peer_addr(), req.headers(), trust_forwarded)
+        .map_or_else(|| "-".to_owned(), |ip| ip.to_string());
     let rid = req
         .extensions()
         .get::<RequestId>()

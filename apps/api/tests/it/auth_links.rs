@@ -27,16 +27,25 @@ async fn forgot_password_answers_the_same_and_mails_only_real_accounts() {
     let app = spawn_app().await;
     app.register_owner().await;
     let known = app.post_json(FORGOT, &json!({"email": OWNER_EMAIL})).await;
-    let unknown = app.post_json(FORGOT, &json!({"email": "nobody@example.com"})).await;
+    let unknown = app
+        .post_json(FORGOT, &json!({"email": "nobody@example.com"}))
+        .await;
     let known = expect_status(known, 200).await;
     assert_eq!(known, json!({"message": FORGOT_MESSAGE}));
     assert_eq!(expect_status(unknown, 200).await, known);
 
     let mail = app.deliver_mail().await;
-    let resets: Vec<_> = mail.iter().filter(|m| m.subject == "Reset Your Password").collect();
+    let resets: Vec<_> = mail
+        .iter()
+        .filter(|m| m.subject == "Reset Your Password")
+        .collect();
     assert_eq!(resets.len(), 1, "{mail:#?}");
     assert_eq!(resets[0].to, OWNER_EMAIL);
-    assert!(resets[0].text.contains("http://localhost:3000/reset-password?token="));
+    assert!(
+        resets[0]
+            .text
+            .contains("http://localhost:3000/reset-password?token=")
+    );
     assert!(mail.iter().all(|m| m.to != "nobody@example.com"));
 
     let res = app.post_json(FORGOT, &json!({})).await;
@@ -52,15 +61,23 @@ async fn reset_password_sets_a_new_password_once_and_ends_sessions() {
 
     let res = app.post_json(RESET, &reset(&token, "weakpassword")).await;
     expect_validation(res, &[("body -> new_password", "value_error")]).await;
-    let res = app.post_json(RESET, &reset("not-a-token", NEW_PASSWORD)).await;
+    let res = app
+        .post_json(RESET, &reset("not-a-token", NEW_PASSWORD))
+        .await;
     expect_detail(res, 400, "Invalid or expired reset token").await;
 
-    let body = expect_status(app.post_json(RESET, &reset(&token, NEW_PASSWORD)).await, 200).await;
+    let body = expect_status(
+        app.post_json(RESET, &reset(&token, NEW_PASSWORD)).await,
+        200,
+    )
+    .await;
     assert_eq!(
         body,
         json!({"message": "Password has been reset successfully. You can now login with your new password."})
     );
-    let res = app.post_json(RESET, &reset(&token, "An0therPassword")).await;
+    let res = app
+        .post_json(RESET, &reset(&token, "An0therPassword"))
+        .await;
     expect_detail(res, 400, "Invalid or expired reset token").await;
 
     let res = app.login(OWNER_EMAIL, PASSWORD).await;
@@ -69,7 +86,12 @@ async fn reset_password_sets_a_new_password_once_and_ends_sessions() {
     // Defect 2: sessions from before the reset are revoked.
     let res = app.get("/api/v1/auth/me", &owner.access).await;
     expect_detail(res, 401, "Could not validate credentials").await;
-    let res = app.post_json("/api/v1/auth/refresh", &json!({"refresh_token": owner.refresh})).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": owner.refresh}),
+        )
+        .await;
     expect_detail(res, 401, "Invalid or expired refresh token").await;
 }
 
@@ -92,8 +114,12 @@ async fn an_expired_reset_link_is_refused() {
     let token = reset_token(&app, OWNER_EMAIL).await;
     app.advance(time::Duration::minutes(61));
     let res = app.post_json(RESET, &reset(&token, NEW_PASSWORD)).await;
-    let body =
-        expect_detail(res, 400, "Reset token has expired. Please request a new one.").await;
+    let body = expect_detail(
+        res,
+        400,
+        "Reset token has expired. Please request a new one.",
+    )
+    .await;
     assert_eq!(body["code"], "reset_token_expired");
     app.login_ok(OWNER_EMAIL, PASSWORD).await;
 }
@@ -101,7 +127,9 @@ async fn an_expired_reset_link_is_refused() {
 #[tokio::test]
 async fn verify_email_refuses_unknown_tokens() {
     let app = spawn_app().await;
-    let res = app.post_json("/api/v1/auth/verify-email", &json!({"token": "nope"})).await;
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": "nope"}))
+        .await;
     expect_detail(res, 400, "Invalid verification token").await;
     let res = app.post_json("/api/v1/auth/verify-email", &json!({})).await;
     expect_validation(res, &[("body -> token", "missing")]).await;
@@ -115,15 +143,34 @@ async fn resend_verification_answers_per_contract() {
     // The e-mail is a query parameter; a body is ignored.
     let res = app.post_json(path, &json!({"email": OWNER_EMAIL})).await;
     expect_validation(res, &[("query -> email", "missing")]).await;
-    let res = app.request(Method::POST, &format!("{path}?email=nobody@example.com"), None, None).await;
+    let res = app
+        .request(
+            Method::POST,
+            &format!("{path}?email=nobody@example.com"),
+            None,
+            None,
+        )
+        .await;
     expect_detail(res, 404, "User not found").await;
-    let res = app.request(Method::POST, &format!("{path}?email={OWNER_EMAIL}"), None, None).await;
+    let res = app
+        .request(
+            Method::POST,
+            &format!("{path}?email={OWNER_EMAIL}"),
+            None,
+            None,
+        )
+        .await;
     expect_detail(res, 400, "Email already verified").await;
 }
 
 async fn invite(app: &TestApp, token: &str, email: &str) -> String {
-    let body = json!({"email": email, "tenant_role": "admin", "first_name": "Ivy", "last_name": "Old"});
-    expect_status(app.post_json_as("/api/v1/users/invite", token, &body).await, 201).await;
+    let body =
+        json!({"email": email, "tenant_role": "admin", "first_name": "Ivy", "last_name": "Old"});
+    expect_status(
+        app.post_json_as("/api/v1/users/invite", token, &body).await,
+        201,
+    )
+    .await;
     app.last_link(email, "accept-invite").await
 }
 
@@ -138,12 +185,21 @@ async fn accept_invite_activates_the_account_and_signs_in() {
     let email = "ivy@example.com";
     let token = invite(&app, &owner.access, email).await;
     // Pending invitations cannot sign in.
-    expect_detail(app.login(email, PASSWORD).await, 401, "Incorrect email or password").await;
+    expect_detail(
+        app.login(email, PASSWORD).await,
+        401,
+        "Incorrect email or password",
+    )
+    .await;
 
     let body = expect_status(app.post_json(ACCEPT, &accept(&token, PASSWORD)).await, 200).await;
     assert_eq!(body["message"], "Invitation accepted successfully");
     let user = &body["user"];
-    assert_eq!(user.as_object().map(serde_json::Map::len), Some(4), "{user}");
+    assert_eq!(
+        user.as_object().map(serde_json::Map::len),
+        Some(4),
+        "{user}"
+    );
     assert_eq!(user["email"], email);
     assert_eq!(user["full_name"], "Ivy Invitee");
     assert_eq!(user["tenant_role"], "admin");
@@ -167,13 +223,25 @@ async fn accept_invite_applies_the_password_policy_and_checks_the_token() {
     let token = invite(&app, &owner.access, "ivy@example.com").await;
     let res = app.post_json(ACCEPT, &accept(&token, "NoDigitsHere")).await;
     let details = expect_validation(res, &[("body -> password", "value_error")]).await;
-    assert_eq!(details[0]["message"], "Value error, Password must contain at least one number");
+    assert_eq!(
+        details[0]["message"],
+        "Value error, Password must contain at least one number"
+    );
     let res = app.post_json(ACCEPT, &accept(&token, "short")).await;
     expect_validation(res, &[("body -> password", "string_too_short")]).await;
-    let res = app.post_json(ACCEPT, &accept("bogus-token", PASSWORD)).await;
+    let res = app
+        .post_json(ACCEPT, &accept("bogus-token", PASSWORD))
+        .await;
     expect_detail(res, 400, "Invalid invitation token").await;
     let res = app.post_json(ACCEPT, &json!({})).await;
-    expect_validation(res, &[("body -> token", "missing"), ("body -> password", "missing")]).await;
+    expect_validation(
+        res,
+        &[
+            ("body -> token", "missing"),
+            ("body -> password", "missing"),
+        ],
+    )
+    .await;
     // The refused attempts left the invitation usable.
     expect_status(app.post_json(ACCEPT, &accept(&token, PASSWORD)).await, 200).await;
 }
@@ -185,7 +253,29 @@ async fn an_expired_invitation_is_refused() {
     let token = invite(&app, &owner.access, "ivy@example.com").await;
     app.advance(time::Duration::days(8));
     let res = app.post_json(ACCEPT, &accept(&token, PASSWORD)).await;
-    let body =
-        expect_detail(res, 400, "Invitation has expired. Please request a new one.").await;
+    let body = expect_detail(
+        res,
+        400,
+        "Invitation has expired. Please request a new one.",
+    )
+    .await;
     assert_eq!(body["code"], "invitation_expired");
+}
+
+#[tokio::test]
+async fn accepting_an_invitation_respects_the_user_limit() {
+    let app = spawn_app().await;
+    let owner = app.register_owner().await;
+    let token = invite(&app, &owner.access, "ivy@example.com").await;
+    // Pending invitations do not count; fill the tier meanwhile.
+    for _ in 0..4 {
+        app.create_user(&owner.access, "member").await;
+    }
+    let res = app.post_json(ACCEPT, &accept(&token, PASSWORD)).await;
+    expect_detail(
+        res,
+        403,
+        "User limit reached (5). Upgrade your plan to add more users.",
+    )
+    .await;
 }

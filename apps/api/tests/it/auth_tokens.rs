@@ -80,7 +80,9 @@ async fn reuse_after_the_grace_window_revokes_the_whole_family() {
     let res = app.get("/api/v1/auth/me", &access).await;
     expect_detail(res, 401, "Could not validate credentials").await;
     // Other sessions of the user are untouched.
-    let other = app.login_ok(crate::spawn::OWNER_EMAIL, crate::spawn::PASSWORD).await;
+    let other = app
+        .login_ok(crate::spawn::OWNER_EMAIL, crate::spawn::PASSWORD)
+        .await;
     expect_status(app.post_json(REFRESH, &body(&other.refresh)).await, 200).await;
 }
 

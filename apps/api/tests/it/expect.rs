@@ -8,7 +8,11 @@ use serde_json::Value;
 pub async fn expect_status(res: Response, status: u16) -> Value {
     let actual = res.status();
     let text = res.text().await.expect("body");
-    assert_eq!(actual, StatusCode::from_u16(status).expect("status"), "body: {text}");
+    assert_eq!(
+        actual,
+        StatusCode::from_u16(status).expect("status"),
+        "body: {text}"
+    );
     if text.is_empty() {
         Value::Null
     } else {
@@ -35,7 +39,10 @@ pub async fn expect_validation(res: Response, expected: &[(&str, &str)]) -> Vec<
     let rid = header(&res, "x-request-id");
     let body = expect_status(res, 422).await;
     assert_eq!(body["error"]["code"], "validation_error", "{body}");
-    assert_eq!(body["error"]["message"], "The request data failed validation");
+    assert_eq!(
+        body["error"]["message"],
+        "The request data failed validation"
+    );
     assert!(body["error"]["timestamp"].is_string(), "{body}");
     assert_eq!(body["request_id"], rid.as_str(), "request_id: {body}");
     let details = body["error"]["details"]
@@ -66,14 +73,31 @@ pub fn header(res: &Response, name: &str) -> String {
 
 /// The keys of `UserResponse` (§2), all always present.
 pub const USER_KEYS: [&str; 18] = [
-    "id", "email", "first_name", "last_name", "full_name", "phone", "tenant_id", "system_role",
-    "tenant_role", "business_role", "role", "is_super_admin", "default_branch_id", "avatar_url",
-    "is_active", "is_verified", "created_at", "last_login_at",
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "full_name",
+    "phone",
+    "tenant_id",
+    "system_role",
+    "tenant_role",
+    "business_role",
+    "role",
+    "is_super_admin",
+    "default_branch_id",
+    "avatar_url",
+    "is_active",
+    "is_verified",
+    "created_at",
+    "last_login_at",
 ];
 
 /// Asserts `user` has exactly the `UserResponse` keys (plus `extra`).
 pub fn assert_user_shape(user: &Value, extra: &[&str]) {
-    let obj = user.as_object().unwrap_or_else(|| panic!("not an object: {user}"));
+    let obj = user
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {user}"));
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
     let mut want: Vec<&str> = USER_KEYS.iter().chain(extra).copied().collect();

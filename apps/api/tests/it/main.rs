@@ -1,8 +1,21 @@
 //! Black-box tests of the HTTP layer: one binary, one module per feature.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns panic on purpose
 
+mod admin_users;
+mod auth;
+mod auth_links;
+mod auth_tokens;
+mod cross_tenant;
 mod docs;
 mod errors;
+mod expect;
+mod flows;
 mod health;
 mod middleware;
+mod races;
+mod rate_limit;
+mod spawn;
 mod support;
+mod users;
+mod users_account;
+mod users_manage;

@@ -62,8 +62,6 @@ pub struct Session {
     pub refresh: String,
     /// `UserResponse` (or the accept-invite user object).
     pub user: Value,
-    /// The whole success body (register/login/accept-invite).
-    pub body: Value,
 }
 
 impl Session {
@@ -77,7 +75,7 @@ impl Session {
         self.user["email"].as_str().expect("user email").to_owned()
     }
 
-    fn from_body(body: Value) -> Self {
+    fn from_body(body: &Value) -> Self {
         let tokens = &body["tokens"];
         Self {
             access: tokens["access_token"]
@@ -89,7 +87,6 @@ impl Session {
                 .expect("refresh_token")
                 .to_owned(),
             user: body["user"].clone(),
-            body,
         }
     }
 }
@@ -123,7 +120,9 @@ fn create_postgres_db(url: &str) -> (String, TestDb) {
         "CREATE DATABASE failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
     let db_url = match query {
         Some(q) => format!("{server}/{name}?{q}"),
@@ -263,12 +262,13 @@ impl TestApp {
 
     /// `POST /auth/register`; expects 201.
     pub async fn register(&self, email: &str, name: &str, subdomain: Option<&str>) -> Session {
-        let mut body = json!({"admin_email": email, "admin_password": PASSWORD, "admin_name": name});
+        let mut body =
+            json!({"admin_email": email, "admin_password": PASSWORD, "admin_name": name});
         if let Some(s) = subdomain {
             body["subdomain"] = json!(s);
         }
         let res = self.post_json("/api/v1/auth/register", &body).await;
-        Session::from_body(expect_status(res, 201).await)
+        Session::from_body(&expect_status(res, 201).await)
     }
 
     /// Registers the tenant "acme" owned by [`OWNER_EMAIL`].
@@ -294,7 +294,7 @@ impl TestApp {
 
     /// `POST /auth/login`; expects 200.
     pub async fn login_ok(&self, email: &str, password: &str) -> Session {
-        Session::from_body(expect_status(self.login(email, password).await, 200).await)
+        Session::from_body(&expect_status(self.login(email, password).await, 200).await)
     }
 
     /// A fresh address, unique within this app.

@@ -151,7 +151,8 @@ impl Settings {
 
     /// Refuses values that are unsafe for the environment. In production: a
     /// weak `auth.jwt_secret` (see `harmony_adapters_crypto::is_weak_jwt_secret`)
-    /// and an in-memory SQLite database.
+    /// and an in-memory SQLite database. Everywhere: a rate-limit rule with a
+    /// zero limit or window (use `rate_limit.enabled = false` to switch off).
     ///
     /// # Errors
     /// [`SettingsError::Invalid`] listing every refused value.
@@ -171,6 +172,13 @@ impl Settings {
                      set HARMONY__DATABASE__URL"
                         .to_owned(),
                 );
+            }
+        }
+        for (name, rule) in self.rate_limit.rules() {
+            if rule.limit == 0 || rule.window_seconds == 0 {
+                problems.push(format!(
+                    "rate_limit.{name}: limit and window_seconds must be at least 1"
+                ));
             }
         }
         if problems.is_empty() {

@@ -38,17 +38,14 @@ impl Mailer for RecordingMailer {
 async fn drain(worker: OutboxWorker, store: Arc<SqlStore>, deadline: Instant) -> (u32, u32) {
     let (mut delivered, mut claim_errors) = (0, 0);
     loop {
-        let claimed = match worker.run_once().await {
-            Ok(report) => {
-                assert_eq!(report.store_errors, 0, "{report:?}");
-                assert_eq!((report.retried, report.dead), (0, 0), "{report:?}");
-                delivered += report.delivered;
-                report.claimed
-            }
-            Err(_) => {
-                claim_errors += 1;
-                0
-            }
+        let claimed = if let Ok(report) = worker.run_once().await {
+            assert_eq!(report.store_errors, 0, "{report:?}");
+            assert_eq!((report.retried, report.dead), (0, 0), "{report:?}");
+            delivered += report.delivered;
+            report.claimed
+        } else {
+            claim_errors += 1;
+            0
         };
         if store.pending_count().await.unwrap() == 0 {
             return (delivered, claim_errors);

@@ -1,11 +1,11 @@
 //! Killing `harmony-worker` while the SMTP server is down and restarting both
 //! delivers every queued mail exactly once.
 
-use crate::smtp_sink::{SmtpSink, header};
+use crate::smtp_sink::{SmtpSink, Unresponsive, header};
 use crate::support::{
     Deadline, TestDb, WorkerProcess, enqueue_emails, free_port, message_id, with_db,
 };
-use harmony_kernel::outbox::OutboxStore;
+use harmony_kernel::outbox::{OutboxMessage, OutboxStore};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,24 +34,21 @@ enum Server {
 impl Server {
     /// The CI sink when both variables are set, else the in-test sink on `port`.
     async fn start(port: u16) -> Self {
-        match (
+        if let (Ok(url), Ok(maildir)) = (
             std::env::var("HARMONY_TEST_SMTP_URL"),
             std::env::var("HARMONY_TEST_SMTP_MAILDIR"),
         ) {
-            (Ok(url), Ok(maildir)) => {
-                let (host, port) = plain_smtp_host_port(&url);
-                eprintln!("SMTP: the CI sink at {host}:{port}, maildir {maildir}");
-                Self::Ci {
-                    host,
-                    port,
-                    maildir: PathBuf::from(maildir),
-                }
+            let (host, port) = plain_smtp_host_port(&url);
+            eprintln!("SMTP: the CI sink at {host}:{port}, maildir {maildir}");
+            Self::Ci {
+                host,
+                port,
+                maildir: PathBuf::from(maildir),
             }
-            _ => {
-                let sink = SmtpSink::start(port).await;
-                eprintln!("SMTP: in-test sink on 127.0.0.1:{}", sink.port());
-                Self::Local(sink)
-            }
+        } else {
+            let sink = SmtpSink::start(port).await;
+            eprintln!("SMTP: in-test sink on 127.0.0.1:{}", sink.port());
+            Self::Local(sink)
         }
     }
 
@@ -186,10 +183,17 @@ async fn killing_the_worker_while_smtp_is_down_and_restarting_both_delivers_ever
 async fn scenario(db: &TestDb) {
     let started = Instant::now();
     let queued = enqueue_emails(&db.store, MAILS).await;
-    let expected: Vec<String> = queued.iter().map(message_id).collect();
-
-    // 1. SMTP is down: nothing listens on the port the worker is pointed at.
     let down_port = free_port();
+    crash_during_outage(db, down_port, started).await;
+    let server = restart_and_drain(db, down_port, started).await;
+    assert_delivered_exactly_once(db, &server, &queued).await;
+}
+
+/// Runs the worker against an SMTP port that is down until every mail has
+/// failed, then kills it while it holds leases.
+async fn crash_during_outage(db: &TestDb, down_port: u16, started: Instant) {
+    // 1. SMTP is down: nothing listens on the port the worker is pointed at,
+    //    so every mail fails (connection refused) and is scheduled again.
     let mut first = WorkerProcess::spawn(
         "worker-1",
         db.dir.path(),
@@ -207,14 +211,34 @@ async fn scenario(db: &TestDb) {
             .await;
     }
 
-    // 2. Kill it without any chance to clean up (it may hold leases now).
+    // 2. The server is still down, but now hangs instead of refusing: the
+    //    worker claims the due mails (a lease) and waits inside a send. Kill
+    //    it right there, without any chance to clean up, so it leaves live
+    //    leases behind.
+    let hanging = Unresponsive::start(down_port).await;
+    let deadline = Deadline::after("the worker to hold a lease", Duration::from_secs(20));
+    loop {
+        first.assert_running();
+        let rows = db.rows().await;
+        if rows.iter().any(|r| r.locked_until.is_some()) {
+            break;
+        }
+        deadline
+            .tick(|| format!("rows {rows:?}; log:\n{}", first.log_text()))
+            .await;
+    }
     let status = first.kill();
+    drop(hanging);
     eprintln!(
         "worker-1 killed ({status}) after {:?}; its log:\n{}",
         started.elapsed(),
         first.log_text()
     );
-    for row in db.rows().await {
+    let rows = db.rows().await;
+    let leased = rows.iter().filter(|r| r.locked_until.is_some()).count();
+    eprintln!("the killed worker left {leased} of {MAILS} mails leased");
+    assert!(leased > 0);
+    for row in rows {
         assert!(
             row.delivered_at.is_none(),
             "delivered while SMTP was down: {row:?}"
@@ -223,9 +247,13 @@ async fn scenario(db: &TestDb) {
         assert!(row.last_error.is_some(), "failure not recorded: {row:?}");
     }
     assert_eq!(db.store.pending_count().await.unwrap(), MAILS as u64);
+}
 
+/// Brings SMTP up, restarts the worker and waits until the outbox is empty.
+async fn restart_and_drain(db: &TestDb, down_port: u16, started: Instant) -> Server {
     // 3. SMTP comes up (on the same port, unless CI's sink is used) and the
-    //    worker is restarted with otherwise identical settings.
+    //    worker is restarted with otherwise identical settings. Leased mails
+    //    are only retried once the dead worker's lease has expired.
     let server = Server::start(down_port).await;
     let (host, port) = server.host_port();
     let mut second = WorkerProcess::spawn("worker-2", db.dir.path(), &worker_env(db, &host, port));
@@ -255,7 +283,12 @@ async fn scenario(db: &TestDb) {
         started.elapsed(),
         second.log_text()
     );
+    server
+}
 
+/// Each mail reached the server exactly once and is recorded as delivered.
+async fn assert_delivered_exactly_once(db: &TestDb, server: &Server, queued: &[OutboxMessage]) {
+    let expected: Vec<String> = queued.iter().map(message_id).collect();
     // 4. Exactly once: each Message-ID arrived once, nothing else arrived,
     //    and the outbox records every mail as delivered after the failures.
     let (counts, others) = server.deliveries(&expected);
@@ -265,10 +298,10 @@ async fn scenario(db: &TestDb) {
         "not delivered exactly once (Message-ID, count): {wrong:?}"
     );
     assert_eq!(others, 0, "unexpected extra messages at the sink");
-    if let Server::Local(sink) = &server {
+    if let Server::Local(sink) = server {
         let received = sink.received();
         assert_eq!(received.len(), MAILS);
-        for message in &queued {
+        for message in queued {
             let id = message_id(message);
             let to = message.payload["to"].as_str().unwrap();
             let got = received

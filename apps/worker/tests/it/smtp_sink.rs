@@ -111,7 +111,7 @@ async fn session(stream: TcpStream, inbox: Inbox) -> std::io::Result<()> {
         let reply: &[u8] = match verb.as_str() {
             "EHLO" => b"250-harmony-test-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
             "HELO" => b"250 harmony-test-sink\r\n",
-            "MAIL" => {
+            "MAIL" | "RSET" => {
                 rcpt_to.clear();
                 b"250 OK\r\n"
             }
@@ -135,10 +135,6 @@ async fn session(stream: TcpStream, inbox: Inbox) -> std::io::Result<()> {
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(received);
                 b"250 OK: queued\r\n"
-            }
-            "RSET" => {
-                rcpt_to.clear();
-                b"250 OK\r\n"
             }
             "NOOP" => b"250 OK\r\n",
             "QUIT" => {
@@ -205,4 +201,32 @@ pub fn header(message: &str, name: &str) -> Option<String> {
         }
     }
     found
+}
+
+/// A server that is "down" in the nastier way: it accepts connections but
+/// never says a word, so a sender hangs until its timeout. Stops when dropped.
+pub struct Unresponsive {
+    task: JoinHandle<()>,
+}
+
+impl Unresponsive {
+    /// Listens on `127.0.0.1:port` and holds every connection silently.
+    pub async fn start(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap_or_else(|e| panic!("cannot listen on port {port}: {e}"));
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        Self { task }
+    }
+}
+
+impl Drop for Unresponsive {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }

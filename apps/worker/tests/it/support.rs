@@ -159,14 +159,13 @@ impl Deadline {
 
     /// Pauses before the next check; panics with `state()` when time is up.
     pub async fn tick(&self, state: impl FnOnce() -> String) {
-        if Instant::now() >= self.at {
-            panic!(
-                "timed out after {:?} waiting for {}; last state: {}",
-                self.timeout,
-                self.what,
-                state()
-            );
-        }
+        assert!(
+            Instant::now() < self.at,
+            "timed out after {:?} waiting for {}; last state: {}",
+            self.timeout,
+            self.what,
+            state()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

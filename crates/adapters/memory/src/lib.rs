@@ -5,11 +5,15 @@
 //! `OutboxStore` over ONE shared state, so outbox messages committed by an
 //! identity use case are exactly what the outbox worker sees — as with the
 //! SQL adapter, where both live in the same database. [`ManualClock`] and
-//! [`FixedClock`] let tests control "now".
+//! [`FixedClock`] let tests control "now". [`InProcessRateLimiter`] is a
+//! production-grade limiter for a single process (the embedded default) and
+//! the fallback of the Redis one.
 
 mod clock;
 mod identity;
 mod outbox;
+mod rate_limit;
 
 pub use clock::{FixedClock, ManualClock};
 pub use identity::InMemoryStore;
+pub use rate_limit::{DEFAULT_MAX_KEYS, InProcessRateLimiter};

@@ -1,14 +1,19 @@
-//! Redis adapters. For now only a health probe; rate limits and caches come
-//! later and will share the same connection pool.
+//! Redis adapters: a health probe and the shared [`RedisRateLimiter`]
+//! (sliding window log in an atomic Lua script, falling back to in-process
+//! counting when Redis fails — never open).
 
 use std::time::Duration;
 
 use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts, redis};
 
+pub mod rate_limit;
+
+pub use rate_limit::RedisRateLimiter;
+
 /// How long a [`RedisProbe::ping`] may take in total.
 pub const PING_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Why a [`RedisProbe`] could not be built.
+/// Why a [`RedisProbe`] or [`RedisRateLimiter`] could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum RedisSetupError {
     /// The URL is not a Redis connection URL (nothing was contacted).
