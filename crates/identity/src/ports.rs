@@ -8,7 +8,7 @@ use harmony_kernel::{
     BranchId, OperatorScope, Page, PageRequest, SessionId, StoreError, SystemRole, TenantId,
     TenantRole, TenantScope, UserId,
 };
-use harmony_tenancy::{Branch, Tenant};
+use harmony_tenancy::{Branch, Limit, Tenant};
 use secrecy::SecretString;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -23,6 +23,18 @@ pub enum Change {
     InsertBranch(Branch),
     /// Insert an account.
     InsertUser(User),
+    /// Claim a seat for one more active user of a tenant, before the change
+    /// that adds the user. The store MUST serialise concurrent claims for the
+    /// same tenant (lock the tenant row) and fail with
+    /// `Conflict("user_limit")` unless the tenant's active users at this point
+    /// of the commit are fewer than `limit`. A check outside the transaction
+    /// would let parallel requests exceed the plan's limit.
+    ReserveUserSeat {
+        /// The tenant.
+        tenant_id: TenantId,
+        /// Its user limit.
+        limit: Limit,
+    },
     /// Overwrite an account. MUST fail with `StaleVersion` unless the stored
     /// version equals `expected_version`; stores `user.version` (= expected + 1).
     UpdateUser {

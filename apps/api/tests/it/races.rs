@@ -78,11 +78,10 @@ async fn active_users(app: &TestApp, token: &str) -> u64 {
     page["total"].as_u64().expect("total")
 }
 
-/// BUG (reported): `create_user` counts active users, then inserts, with
-/// nothing tying the two together, so parallel creates overshoot `max_users`
-/// (seen 8/5 on SQLite, 6/5 on PostgreSQL). Nondeterministic, hence ignored.
+/// Parallel creates at the limit: the seat is claimed under a lock on the
+/// tenant row inside the commit, so they never overshoot `max_users` (before
+/// that fix this ended with 8/5 on SQLite and 6/5 on PostgreSQL).
 #[tokio::test]
-#[ignore = "BUG: user limit is check-then-insert; parallel POST /users exceed max_users"]
 async fn parallel_creates_never_exceed_the_user_limit() {
     let app = spawn_app().await;
     let owner = app.register_owner().await;

@@ -54,6 +54,19 @@ impl State {
             Change::InsertTenant(t) => insert_new(&mut self.tenants, t.id, t, "tenants")?,
             Change::InsertBranch(b) => insert_new(&mut self.branches, b.id, b, "branches")?,
             Change::InsertUser(u) => insert_new(&mut self.users, u.id, u, "users")?,
+            Change::ReserveUserSeat { tenant_id, limit } => {
+                // Commits run under the store's mutex, so this count is serialised.
+                let active = self
+                    .users
+                    .values()
+                    .filter(|u| {
+                        u.is_active && u.deleted_at.is_none() && u.tenant_id() == Some(tenant_id)
+                    })
+                    .count() as u64;
+                if limit.is_reached_by(active) {
+                    return Err(StoreError::Conflict("user_limit".to_owned()));
+                }
+            }
             Change::UpdateUser {
                 mut user,
                 expected_version,

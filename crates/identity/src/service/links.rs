@@ -223,6 +223,10 @@ impl IdentityService {
         user.invitation_pending = false;
         user.invited_by = None;
         let mut changes = vec![
+            Change::ReserveUserSeat {
+                tenant_id,
+                limit: tenant.max_users,
+            },
             updated(&mut user, now),
             Change::ConsumeOneTimeToken {
                 id: record.id,
@@ -233,6 +237,9 @@ impl IdentityService {
         changes.extend(session);
         self.store.commit(&changes).await.map_err(|e| match e {
             StoreError::StaleVersion => IdentityError::InvalidInvitationToken,
+            StoreError::Conflict(what) if what.contains("user_limit") => {
+                IdentityError::UserLimitReached(tenant.max_users.raw())
+            }
             other => other.into(),
         })?;
         Ok((user, tenant, pair))

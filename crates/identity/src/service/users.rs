@@ -218,10 +218,14 @@ impl IdentityService {
         user.business_role = cmd.business_role;
         user.default_branch_id = cmd.default_branch_id;
         user.is_verified = true;
+        let seat = Change::ReserveUserSeat {
+            tenant_id: scope.tenant_id(),
+            limit: tenant.max_users,
+        };
         self.store
-            .commit(&[Change::InsertUser(user.clone())])
+            .commit(&[seat, Change::InsertUser(user.clone())])
             .await
-            .map_err(email_conflict)?;
+            .map_err(|e| seat_or_email_conflict(e, &tenant))?;
         Ok(user)
     }
 
@@ -245,12 +249,17 @@ impl IdentityService {
         }
         let now = self.clock.now();
         let mut extra = Vec::new();
+        let mut seat = None;
         match update.is_active {
             Some(true) if !user.is_active => {
                 let active = self.store.count_active_users(&scope).await?;
                 if tenant.max_users.is_reached_by(active) {
                     return Err(IdentityError::UserLimitReached(tenant.max_users.raw()));
                 }
+                seat = Some(Change::ReserveUserSeat {
+                    tenant_id: scope.tenant_id(),
+                    limit: tenant.max_users,
+                });
                 (user.is_active, user.deleted_at, user.deleted_by) = (true, None, None);
             }
             Some(false) if user.is_active => {
@@ -263,9 +272,13 @@ impl IdentityService {
             _ => {}
         }
         apply_fields(&mut user, update);
-        let mut changes = vec![updated(&mut user, now)];
+        let mut changes: Vec<Change> = seat.into_iter().collect();
+        changes.push(updated(&mut user, now));
         changes.extend(extra);
-        self.store.commit(&changes).await.map_err(email_conflict)?;
+        self.store
+            .commit(&changes)
+            .await
+            .map_err(|e| seat_or_email_conflict(e, &tenant))?;
         Ok(user)
     }
 
@@ -338,6 +351,17 @@ pub(super) fn email_conflict(e: StoreError) -> IdentityError {
             IdentityError::EmailAlreadyRegistered
         }
         other => other.into(),
+    }
+}
+
+/// A unique violation means the address is taken; a refused seat means the
+/// tenant reached its user limit meanwhile (a parallel request won).
+pub(super) fn seat_or_email_conflict(e: StoreError, tenant: &Tenant) -> IdentityError {
+    match e {
+        StoreError::Conflict(what) if what.contains("user_limit") => {
+            IdentityError::UserLimitReached(tenant.max_users.raw())
+        }
+        other => email_conflict(other),
     }
 }
 

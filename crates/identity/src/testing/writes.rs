@@ -7,7 +7,7 @@ use super::{
 };
 use crate::model::{TokenPurpose, UserKind};
 use crate::ports::{Change, IdentityStore};
-use harmony_kernel::TenantRole;
+use harmony_kernel::{StoreError, TenantRole};
 use time::Duration;
 use uuid::Uuid;
 
@@ -277,4 +277,38 @@ pub(super) async fn subdomain_is_unique(store: &dyn IdentityStore) {
         &store.commit(&[Change::InsertTenant(twin)]).await,
         "a taken subdomain",
     );
+}
+
+/// MUST: a seat is refused once the active users reach the limit, and the
+/// refused commit writes nothing; an unlimited tenant always has a seat.
+pub(super) async fn user_seats_respect_the_limit(store: &dyn IdentityStore) {
+    let (t, _, owner) = super::seed_tenant(store).await;
+    let at = super::now();
+    let scope = super::scope(t.id, owner.id);
+    let seat = |n: i64| Change::ReserveUserSeat {
+        tenant_id: t.id,
+        limit: harmony_tenancy::Limit::new(n),
+    };
+    let second = super::tenant_user(t.id, TenantRole::Member, at);
+    store
+        .commit(&[seat(2), Change::InsertUser(second.clone())])
+        .await
+        .expect("one active user, limit 2: a seat is free");
+    let third = super::tenant_user(t.id, TenantRole::Member, at);
+    let refused = store
+        .commit(&[seat(2), Change::InsertUser(third.clone())])
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Conflict(what)) if what.contains("user_limit")),
+        "limit reached must be refused: {refused:?}"
+    );
+    assert!(
+        store.user(third.id).await.expect("read").is_none(),
+        "a refused seat writes nothing"
+    );
+    assert_eq!(store.count_active_users(&scope).await.expect("count"), 2);
+    store
+        .commit(&[seat(-1), Change::InsertUser(third.clone())])
+        .await
+        .expect("unlimited tenants always have a seat");
 }

@@ -11,7 +11,8 @@ use crate::outbox::insert_messages;
 use crate::timestamps::utc;
 use harmony_identity::model::User;
 use harmony_identity::ports::Change;
-use harmony_kernel::StoreError;
+use harmony_kernel::{StoreError, TenantId};
+use harmony_tenancy::Limit;
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -88,6 +89,31 @@ async fn rotate_refresh_token(
     expect_one(res.rows_affected)
 }
 
+/// Locks the tenant row (a row lock on PostgreSQL, the write lock on SQLite)
+/// so concurrent seat claims for one tenant run one after another, then
+/// counts its active users under that lock.
+async fn reserve_user_seat(
+    txn: &DatabaseTransaction,
+    tenant_id: TenantId,
+    limit: Limit,
+) -> Result<(), StoreError> {
+    tenants::Entity::update_many()
+        .col_expr(
+            tenants::Column::UpdatedAt,
+            Expr::col(tenants::Column::UpdatedAt),
+        )
+        .filter(tenants::Column::Id.eq(tenant_id.into_uuid()))
+        .exec(txn)
+        .await
+        .map_err(store_err)?;
+    let active = crate::identity::listing::count_active(txn, tenant_id).await?;
+    if limit.is_reached_by(active) {
+        Err(StoreError::Conflict("user_limit".to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
 async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreError> {
     match change {
         Change::InsertTenant(t) => {
@@ -104,6 +130,9 @@ async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreEr
             users::Entity::insert(user_to_row(u))
                 .exec_without_returning(txn)
                 .await
+        }
+        Change::ReserveUserSeat { tenant_id, limit } => {
+            return reserve_user_seat(txn, *tenant_id, *limit).await;
         }
         Change::UpdateUser {
             user,

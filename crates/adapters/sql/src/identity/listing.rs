@@ -9,8 +9,8 @@ use harmony_identity::ports::{UserFilter, UserListing};
 use harmony_kernel::{BranchId, Page, PageRequest, StoreError, TenantId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -145,7 +145,10 @@ pub(crate) async fn list(
 }
 
 /// Active users of one tenant.
-pub(crate) async fn count_active(db: &DatabaseConnection, t: TenantId) -> Result<u64, StoreError> {
+pub(crate) async fn count_active<C: ConnectionTrait>(
+    db: &C,
+    t: TenantId,
+) -> Result<u64, StoreError> {
     users::Entity::find()
         .filter(condition(&UserFilter::default(), Reach::Tenant(t)))
         .count(db)
