@@ -11,6 +11,7 @@ use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_auth;
 mod m20261125_000003_outbox;
+mod m20261125_000004_branches;
 mod util;
 
 /// The ordered list of Harmony's migrations; run with [`MigratorTrait::up`].
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_auth::Migration),
             Box::new(m20261125_000003_outbox::Migration),
+            Box::new(m20261125_000004_branches::Migration),
         ]
     }
 }

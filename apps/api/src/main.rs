@@ -5,6 +5,7 @@
 //! runs the outbox worker in-process.
 
 use clap::{Parser, Subcommand};
+use harmony_kernel::SystemRole;
 use harmony_runtime::settings::Settings;
 use std::process::ExitCode;
 
@@ -31,15 +32,36 @@ enum Command {
     Migrate,
     /// Create demo tenants with an owner, admin and member each (not in production).
     Seed,
-    /// Create a system admin (scriptable).
+    /// Create a system user: an admin, or a read-only operator (scriptable).
     CreateAdmin {
-        /// The admin's e-mail.
+        /// The user's e-mail.
         #[arg(long)]
         email: String,
-        /// The admin's password (policy applies); prefer the environment form.
+        /// The user's password (policy applies); prefer the environment form.
         #[arg(long, env = "HARMONY_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
+        /// The system role: `admin` (everything) or `operator` (read-only, §4.1).
+        #[arg(long, value_enum, default_value_t = RoleArg::Admin)]
+        role: RoleArg,
     },
+}
+
+/// `create-admin --role`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    /// Full platform access.
+    Admin,
+    /// Read-only platform access.
+    Operator,
+}
+
+impl From<RoleArg> for SystemRole {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Operator => Self::Operator,
+        }
+    }
 }
 
 #[actix_web::main]
@@ -60,9 +82,11 @@ async fn main() -> ExitCode {
         Command::Serve { host, port } => harmony_api::server::serve(settings, host, port).await,
         Command::Migrate => harmony_api::server::migrate(settings).await,
         Command::Seed => harmony_api::server::seed(settings).await,
-        Command::CreateAdmin { email, password } => {
-            harmony_api::server::create_admin(settings, &email, password).await
-        }
+        Command::CreateAdmin {
+            email,
+            password,
+            role,
+        } => harmony_api::server::create_admin(settings, &email, password, role.into()).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,5 +95,30 @@ async fn main() -> ExitCode {
             eprintln!("harmony-api: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role_of(args: &[&str]) -> Result<SystemRole, clap::Error> {
+        let base = ["harmony-api", "create-admin", "--email", "a@example.com"];
+        let cli = Cli::try_parse_from(base.iter().chain(args).chain(&["--password", "x"]))?;
+        let Some(Command::CreateAdmin { role, .. }) = cli.command else {
+            panic!("not parsed as create-admin");
+        };
+        Ok(role.into())
+    }
+
+    #[test]
+    fn create_admin_role_defaults_to_admin_and_accepts_operator() {
+        assert_eq!(role_of(&[]).unwrap(), SystemRole::Admin);
+        assert_eq!(role_of(&["--role", "admin"]).unwrap(), SystemRole::Admin);
+        assert_eq!(
+            role_of(&["--role", "operator"]).unwrap(),
+            SystemRole::Operator
+        );
+        assert!(role_of(&["--role", "owner"]).is_err());
     }
 }

@@ -13,6 +13,8 @@
 
 pub mod admin_users;
 pub mod auth;
+pub mod branches;
+pub mod permissions;
 pub mod user_query;
 pub mod users;
 
@@ -53,7 +55,9 @@ pub fn modules() -> Vec<RouteModule> {
     vec![
         RouteModule::new("auth", auth::configure, auth::openapi),
         RouteModule::new("users", users::configure, users::openapi),
+        RouteModule::new("branches", branches::configure, branches::openapi),
         RouteModule::new("admin_users", admin_users::configure, admin_users::openapi),
+        RouteModule::new("permissions", permissions::configure, permissions::openapi),
     ]
 }
 

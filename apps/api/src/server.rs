@@ -80,6 +80,7 @@ pub fn app_state(runtime: &Runtime) -> AppState {
     };
     AppState::new(api_config(&runtime.settings), health)
         .with_data(runtime.identity.clone())
+        .with_data(runtime.tenancy.clone())
         .with_rate_limiter(runtime.rate_limiter.clone())
 }
 
@@ -164,20 +165,25 @@ pub async fn migrate(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `harmony-api create-admin --email E --password P`.
+/// `harmony-api create-admin --email E --password P [--role admin|operator]`.
 ///
 /// # Errors
 /// When the e-mail or password is refused or the account exists.
-pub async fn create_admin(settings: Settings, email: &str, password: String) -> anyhow::Result<()> {
+pub async fn create_admin(
+    settings: Settings,
+    email: &str,
+    password: String,
+    role: harmony_kernel::SystemRole,
+) -> anyhow::Result<()> {
     let email = Email::parse(email).context("--email")?;
     let password = Password::parse(SecretString::from(password)).context("--password")?;
     let migrate = migrates_on_start(&settings);
     let runtime = Runtime::build(settings, migrate, Overrides::default()).await?;
     let user = runtime
         .identity
-        .create_system_admin(email, password)
+        .create_system_user(email, password, role)
         .await?;
-    tracing::info!(user_id = %user.id, "system admin created");
+    tracing::info!(user_id = %user.id, role = role.as_str(), "system user created");
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use harmony_kernel::mail::{MailError, MailMessage, MailRenderer, Mailer};
 use harmony_kernel::outbox::OutboxStore;
 use harmony_kernel::rate_limit::RateLimiter;
 use harmony_kernel::{Clock, SystemClock};
+use harmony_tenancy::TenancyService;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 
@@ -28,6 +29,8 @@ pub struct Runtime {
     pub sql: Arc<SqlStore>,
     /// Identity use cases.
     pub identity: Arc<IdentityService>,
+    /// Tenancy use cases (branches).
+    pub tenancy: Arc<TenancyService>,
     /// The outbox, for the delivery worker.
     pub outbox: Arc<dyn OutboxStore>,
     /// E-mail templates.
@@ -163,6 +166,7 @@ impl Runtime {
             clock.clone(),
             identity_config(&settings),
         ));
+        let tenancy = Arc::new(TenancyService::new(sql.clone(), clock.clone()));
         let mailer = match overrides.mailer {
             Some(m) => m,
             None => mailer(&settings)?,
@@ -187,6 +191,7 @@ impl Runtime {
             outbox: sql.clone(),
             sql,
             identity,
+            tenancy,
             renderer,
             mailer,
             clock,

@@ -103,6 +103,34 @@ permissions!(
     }
 );
 
+/// The legacy role strings of §4.3 (the `role` claim of §1.8.1 plus the
+/// original's `staff`), in the contract's order.
+pub const LEGACY_ROLES: &[&str] = &[
+    "super_admin",
+    "admin",
+    "owner",
+    "member",
+    "staff",
+    "system_operator",
+];
+
+/// The §4.3 matrix keyed by legacy role string: `super_admin` and `admin`
+/// hold all 18, `owner` all but `users.change_role`, `member` and `staff`
+/// the five read/upload permissions, `system_operator` (and any unknown
+/// role) none.
+pub fn legacy_grants(role: &str, p: LegacyPermission) -> bool {
+    use LegacyPermission as P;
+    match role {
+        "super_admin" | "admin" => true,
+        "owner" => p != P::UsersChangeRole,
+        "member" | "staff" => matches!(
+            p,
+            P::UsersView | P::BranchesView | P::DashboardView | P::FilesView | P::FilesUpload
+        ),
+        _ => false,
+    }
+}
+
 impl SystemRole {
     /// The §4.1 matrix: admins hold everything, operators the read-only half.
     pub fn grants(self, p: SystemPermission) -> bool {
@@ -176,5 +204,33 @@ mod tests {
         assert!(TenantRole::Admin.grants(TenantPermission::UsersChangeRole));
         assert!(!TenantRole::Member.grants(TenantPermission::FilesDelete));
         assert!(!TenantRole::Admin.grants(TenantPermission::AccountDelete));
+    }
+
+    #[test]
+    fn legacy_matrix_matches_the_contract() {
+        assert_eq!(LegacyPermission::ALL.len(), 18);
+        let count = |r: &str| {
+            LegacyPermission::ALL
+                .iter()
+                .filter(|p| legacy_grants(r, **p))
+                .count()
+        };
+        let counts: Vec<usize> = LEGACY_ROLES.iter().map(|r| count(r)).collect();
+        assert_eq!(counts, [18, 18, 17, 5, 5, 0]);
+        assert!(!legacy_grants("owner", LegacyPermission::UsersChangeRole));
+        assert!(legacy_grants("member", LegacyPermission::FilesUpload));
+        assert!(!legacy_grants("member", LegacyPermission::FilesDelete));
+        assert!(!legacy_grants("staff", LegacyPermission::AuditView));
+        assert!(!legacy_grants("nobody", LegacyPermission::UsersView));
+    }
+
+    #[test]
+    fn legacy_role_strings_are_the_claims() {
+        for r in [SystemRole::Admin, SystemRole::Operator] {
+            assert!(LEGACY_ROLES.contains(&r.legacy_role()));
+        }
+        for r in [TenantRole::Owner, TenantRole::Admin, TenantRole::Member] {
+            assert!(LEGACY_ROLES.contains(&r.as_str()));
+        }
     }
 }

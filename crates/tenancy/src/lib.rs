@@ -1,9 +1,21 @@
 //! Tenants (customer organisations) and their branches.
 //!
-//! Owns the tenant and branch records, their defaults and limits. The
-//! foundation needs only what registration and user management read; the
-//! tenancy issue adds the tenant-settings, branch and admin use cases.
+//! Owns the tenant and branch records, their defaults and limits, and the
+//! branch use cases of §3.3: list, get, create (subscription and branch
+//! limit, code unique per tenant), update, soft delete and set-headquarters
+//! (exactly one active headquarters per tenant).
+//!
+//! Port: [`ports::BranchStore`] plus the kernel's `Clock`. Use cases:
+//! [`service::TenancyService`]; errors: [`error::TenancyError`]; the port's
+//! executable contract: `testing` (feature `testing`).
 
+pub mod error;
 pub mod model;
+pub mod ports;
+pub mod service;
+#[cfg(feature = "testing")]
+pub mod testing;
 
+pub use error::TenancyError;
 pub use model::{Branch, Limit, SubscriptionStatus, Tenant};
+pub use service::{BranchUpdate, NewBranch, TenancyService};

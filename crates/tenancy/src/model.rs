@@ -1,6 +1,8 @@
 //! Tenant and branch records with the defaults the contract (§5, §10.1) fixes.
 
-use harmony_kernel::{BranchId, TenantId};
+use harmony_kernel::{BranchId, TenantId, UserId};
+/// Re-exported so callers (the API's DTO parsing) use the same exact decimal type.
+pub use rust_decimal::Decimal;
 use time::OffsetDateTime;
 
 /// A quota where `-1` means unlimited (the contract's encoding).
@@ -164,16 +166,26 @@ pub struct Branch {
     pub phone: Option<String>,
     /// Contact e-mail.
     pub email: Option<String>,
+    /// Latitude in degrees (`numeric(10,8)`), kept exact as a decimal.
+    pub latitude: Option<Decimal>,
+    /// Longitude in degrees (`numeric(11,8)`), kept exact as a decimal.
+    pub longitude: Option<Decimal>,
     /// IANA time zone.
     pub timezone: String,
     /// ISO currency code.
     pub currency: String,
-    /// False once deleted (soft).
+    /// False once deleted (soft) or deactivated.
     pub is_active: bool,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last change.
     pub updated_at: Option<OffsetDateTime>,
+    /// Set by a soft delete; a deleted branch is gone for every use case (defect 40).
+    pub deleted_at: Option<OffsetDateTime>,
+    /// Who deleted it.
+    pub deleted_by: Option<UserId>,
+    /// Optimistic-locking counter: every stored update increments it.
+    pub version: i64,
 }
 
 impl Branch {
@@ -192,13 +204,39 @@ impl Branch {
             country: "Indonesia".to_owned(),
             phone: None,
             email: None,
+            latitude: None,
+            longitude: None,
             timezone: "Asia/Jakarta".to_owned(),
             currency: "IDR".to_owned(),
             is_active: true,
             created_at: now,
             updated_at: None,
+            deleted_at: None,
+            deleted_by: None,
+            version: 0,
         }
     }
+
+    /// Whether the branch exists for the tenant's use cases: not soft-deleted.
+    pub const fn is_live(&self) -> bool {
+        self.deleted_at.is_none()
+    }
+
+    /// Whether the branch counts against `max_branches` and may be a default
+    /// branch: live and active.
+    pub const fn is_counted(&self) -> bool {
+        self.is_active && self.deleted_at.is_none()
+    }
+}
+
+/// Latitudes and longitudes are stored with 8 decimal places (§5.2); this
+/// rounds half away from zero to that scale and pads, so `-6.2088` becomes
+/// `-6.20880000` on every backend.
+pub fn coordinate(value: Decimal) -> Decimal {
+    let mut d =
+        value.round_dp_with_strategy(8, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    d.rescale(8);
+    d
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use harmony_adapters_crypto::Argon2Hasher;
 use harmony_adapters_memory::ManualClock;
 use harmony_adapters_smtp::MemoryMailer;
 use harmony_identity::model::{Email, Password};
+use harmony_kernel::SystemRole;
 use harmony_kernel::mail::MailMessage;
 use harmony_runtime::settings::Settings;
 use harmony_runtime::wiring::{Overrides, Runtime};
@@ -328,6 +329,24 @@ impl TestApp {
             .await
             .expect("system admin created");
         self.login_ok(email, PASSWORD).await
+    }
+
+    /// A system user with `role` and a unique e-mail (`create_system_user`,
+    /// as `harmony-api create-admin --role` does), signed in.
+    pub async fn system_user(&self, role: SystemRole) -> Session {
+        let email = self.unique_email(&format!("system-{}-", role.as_str()));
+        let password = Password::parse(SecretString::from(PASSWORD)).expect("policy");
+        self.runtime
+            .identity
+            .create_system_user(Email::parse(&email).expect("email"), password, role)
+            .await
+            .expect("system user created");
+        self.login_ok(&email, PASSWORD).await
+    }
+
+    /// A system operator (read-only platform role) signed in.
+    pub async fn system_operator(&self) -> Session {
+        self.system_user(SystemRole::Operator).await
     }
 
     /// Runs the outbox worker once and returns every message delivered so far.

@@ -20,9 +20,9 @@ use uuid::Uuid;
 /// Everything the store holds; cloned per commit.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct State {
-    users: HashMap<UserId, User>,
-    tenants: HashMap<TenantId, Tenant>,
-    branches: HashMap<BranchId, Branch>,
+    pub(crate) users: HashMap<UserId, User>,
+    pub(crate) tenants: HashMap<TenantId, Tenant>,
+    pub(crate) branches: HashMap<BranchId, Branch>,
     sessions: HashMap<SessionId, Session>,
     refresh_tokens: HashMap<Uuid, RefreshToken>,
     one_time_tokens: HashMap<Uuid, OneTimeToken>,

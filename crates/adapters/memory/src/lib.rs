@@ -9,6 +9,7 @@
 //! production-grade limiter for a single process (the embedded default) and
 //! the fallback of the Redis one.
 
+mod branches;
 mod clock;
 mod identity;
 mod outbox;

@@ -13,6 +13,7 @@ mod identity;
 mod map;
 mod outbox;
 mod store;
+mod tenancy;
 mod timestamps;
 
 pub use error::store_err;

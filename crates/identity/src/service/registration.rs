@@ -1,4 +1,4 @@
-//! Self-registration of a tenant with its owner, and system admin creation.
+//! Self-registration of a tenant with its owner, and system user creation.
 
 use super::{IdentityService, TokenPair};
 use crate::error::IdentityError;
@@ -153,12 +153,25 @@ impl IdentityService {
         email: Email,
         password: Password,
     ) -> Result<User, IdentityError> {
+        self.create_system_user(email, password, SystemRole::Admin)
+            .await
+    }
+
+    /// Creates a verified system user with `role`, e.g. a read-only operator
+    /// (CLI `create-admin --role operator`; no HTTP endpoint creates system
+    /// users, §4).
+    pub async fn create_system_user(
+        &self,
+        email: Email,
+        password: Password,
+        role: SystemRole,
+    ) -> Result<User, IdentityError> {
         if self.store.user_by_email(&email).await?.is_some() {
             return Err(IdentityError::EmailAlreadyRegistered);
         }
         let hash = self.hasher.hash(&password).await?;
         let now = self.clock.now();
-        let mut user = User::new(UserKind::System(SystemRole::Admin), email, hash, now);
+        let mut user = User::new(UserKind::System(role), email, hash, now);
         user.is_verified = true;
         user.email_verified_at = Some(now);
         self.store

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
+mod branches;
 mod outbox;
 
 use harmony_adapters_memory::InMemoryStore;

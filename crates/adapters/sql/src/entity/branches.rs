@@ -20,12 +20,18 @@ pub struct Model {
     pub country: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+    #[sea_orm(column_type = "Decimal(Some((10, 8)))", nullable)]
+    pub latitude: Option<Decimal>,
+    #[sea_orm(column_type = "Decimal(Some((11, 8)))", nullable)]
+    pub longitude: Option<Decimal>,
     pub timezone: String,
     pub currency: String,
     pub is_active: bool,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: Option<TimeDateTimeWithTimeZone>,
     pub deleted_at: Option<TimeDateTimeWithTimeZone>,
+    pub deleted_by_id: Option<Uuid>,
+    pub version: i64,
 }
 
 /// No relations are navigated through the ORM.

@@ -3,7 +3,8 @@
 use crate::entity::{branches, tenants};
 use crate::error::corrupt;
 use crate::timestamps::{utc, utc_opt};
-use harmony_kernel::{BranchId, StoreError, TenantId};
+use harmony_kernel::{BranchId, StoreError, TenantId, UserId};
+use harmony_tenancy::model::coordinate;
 use harmony_tenancy::{Branch, Limit, SubscriptionStatus, Tenant};
 use sea_orm::ActiveValue::Set;
 
@@ -70,15 +71,21 @@ pub(crate) fn branch_to_row(b: &Branch) -> branches::ActiveModel {
         country: Set(b.country.clone()),
         phone: Set(b.phone.clone()),
         email: Set(b.email.clone()),
+        latitude: Set(b.latitude.map(coordinate)),
+        longitude: Set(b.longitude.map(coordinate)),
         timezone: Set(b.timezone.clone()),
         currency: Set(b.currency.clone()),
         is_active: Set(b.is_active),
         created_at: Set(utc(b.created_at)),
         updated_at: Set(utc_opt(b.updated_at)),
-        deleted_at: sea_orm::ActiveValue::NotSet,
+        deleted_at: Set(utc_opt(b.deleted_at)),
+        deleted_by_id: Set(b.deleted_by.map(UserId::into_uuid)),
+        version: Set(b.version),
     }
 }
 
+/// Coordinates are re-scaled to the column's 8 decimal places: SQLite hands
+/// them back as floating point.
 pub(crate) fn branch_from_row(r: branches::Model) -> Branch {
     Branch {
         id: BranchId::from_uuid(r.id),
@@ -93,10 +100,15 @@ pub(crate) fn branch_from_row(r: branches::Model) -> Branch {
         country: r.country,
         phone: r.phone,
         email: r.email,
+        latitude: r.latitude.map(coordinate),
+        longitude: r.longitude.map(coordinate),
         timezone: r.timezone,
         currency: r.currency,
         is_active: r.is_active,
         created_at: r.created_at,
         updated_at: r.updated_at,
+        deleted_at: r.deleted_at,
+        deleted_by: r.deleted_by_id.map(UserId::from_uuid),
+        version: r.version,
     }
 }

@@ -1,0 +1,5 @@
+//! Tenancy's branch use cases against the in-memory store.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+mod branches;
