@@ -120,7 +120,7 @@ fn tenants() -> TableCreateStatement {
         .col(string(Tenants::BillingPeriod, 20).default("monthly"))
         .col(
             ColumnDef::new(Tenants::CreditBalance)
-                .integer()
+                .big_integer()
                 .not_null()
                 .default(0),
         )

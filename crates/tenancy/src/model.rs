@@ -105,8 +105,23 @@ pub struct Tenant {
     pub trial_ends_at: Option<OffsetDateTime>,
     /// End of the paid period.
     pub subscription_ends_at: Option<OffsetDateTime>,
+    /// Start of the current paid period.
+    pub subscription_started_at: Option<OffsetDateTime>,
+    /// `monthly` or `yearly`.
+    pub billing_period: String,
+    /// Credit in the currency's smallest unit; may go negative by manual adjustment.
+    pub credit_balance: i64,
+    /// Tier a scheduled downgrade switches to.
+    pub scheduled_tier_code: Option<String>,
+    /// When the scheduled downgrade applies.
+    pub scheduled_tier_effective_at: Option<OffsetDateTime>,
+    /// Bytes of stored files, maintained by the files context.
+    pub storage_used_bytes: i64,
     /// False when deactivated by the platform; locks the tenant out.
     pub is_active: bool,
+    /// Set when the platform deleted the tenant (soft), distinct from a
+    /// deactivation (defect 43).
+    pub deleted_at: Option<OffsetDateTime>,
     /// Created.
     pub created_at: OffsetDateTime,
     /// Last change.
@@ -132,7 +147,14 @@ impl Tenant {
             meta_data: serde_json::json!({}),
             trial_ends_at: None,
             subscription_ends_at: None,
+            subscription_started_at: None,
+            billing_period: "monthly".to_owned(),
+            credit_balance: 0,
+            scheduled_tier_code: None,
+            scheduled_tier_effective_at: None,
+            storage_used_bytes: 0,
             is_active: true,
+            deleted_at: None,
             created_at: now,
             updated_at: None,
         }
