@@ -35,7 +35,6 @@ pub(crate) fn tenant_to_row(t: &Tenant) -> tenants::ActiveModel {
         is_active: Set(t.is_active),
         created_at: Set(utc(t.created_at)),
         updated_at: Set(utc_opt(t.updated_at)),
-        ..Default::default()
     }
 }
 
