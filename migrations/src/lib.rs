@@ -12,6 +12,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_auth;
 mod m20261125_000003_outbox;
 mod m20261125_000004_branches;
+mod m20261125_000005_tiers;
 mod util;
 
 /// The ordered list of Harmony's migrations; run with [`MigratorTrait::up`].
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_auth::Migration),
             Box::new(m20261125_000003_outbox::Migration),
             Box::new(m20261125_000004_branches::Migration),
+            Box::new(m20261125_000005_tiers::Migration),
         ]
     }
 }

@@ -11,10 +11,13 @@
 //! To add one: declare `pub mod users;` below and add
 //! `RouteModule::new("users", users::configure, users::openapi)` to [`modules`].
 
+pub mod admin_stats;
+pub mod admin_tenants;
 pub mod admin_users;
 pub mod auth;
 pub mod branches;
 pub mod permissions;
+pub mod tenant_settings;
 pub mod user_query;
 pub mod users;
 
@@ -57,7 +60,18 @@ pub fn modules() -> Vec<RouteModule> {
         RouteModule::new("users", users::configure, users::openapi),
         RouteModule::new("branches", branches::configure, branches::openapi),
         RouteModule::new("admin_users", admin_users::configure, admin_users::openapi),
+        RouteModule::new(
+            "admin_tenants",
+            admin_tenants::configure,
+            admin_tenants::openapi,
+        ),
+        RouteModule::new("admin_stats", admin_stats::configure, admin_stats::openapi),
         RouteModule::new("permissions", permissions::configure, permissions::openapi),
+        RouteModule::new(
+            "tenant_settings",
+            tenant_settings::configure,
+            tenant_settings::openapi,
+        ),
     ]
 }
 

@@ -81,6 +81,8 @@ pub fn app_state(runtime: &Runtime) -> AppState {
     AppState::new(api_config(&runtime.settings), health)
         .with_data(runtime.identity.clone())
         .with_data(runtime.tenancy.clone())
+        .with_data(crate::routes::admin_tenants::service(runtime))
+        .with_data(runtime.tenant_settings.clone())
         .with_rate_limiter(runtime.rate_limiter.clone())
 }
 

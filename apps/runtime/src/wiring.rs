@@ -31,6 +31,8 @@ pub struct Runtime {
     pub identity: Arc<IdentityService>,
     /// Tenancy use cases (branches).
     pub tenancy: Arc<TenancyService>,
+    /// Tenant self-service settings use cases.
+    pub tenant_settings: Arc<harmony_tenancy::settings::TenantSettingsService>,
     /// The outbox, for the delivery worker.
     pub outbox: Arc<dyn OutboxStore>,
     /// E-mail templates.
@@ -189,6 +191,10 @@ impl Runtime {
         Ok(Self {
             settings: Arc::new(settings),
             outbox: sql.clone(),
+            tenant_settings: Arc::new(harmony_tenancy::settings::TenantSettingsService::new(
+                sql.clone(),
+                clock.clone(),
+            )),
             sql,
             identity,
             tenancy,

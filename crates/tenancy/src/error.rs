@@ -58,6 +58,9 @@ pub enum TenancyError {
     /// The records changed while the use case ran (optimistic locking).
     #[error("The record was changed by someone else. Please reload and retry.")]
     Conflict,
+    /// Cancel-scheduled without a pending tier change (§3.4).
+    #[error("No scheduled tier change to cancel")]
+    NoScheduledChange,
     /// Storage failed.
     #[error("tenancy storage failed")]
     Store(#[source] StoreError),
@@ -100,7 +103,8 @@ impl DomainError for TenancyError {
             | Self::CannotDeactivateHeadquarters
             | Self::DeactivateBranchHasUsers(_)
             | Self::HeadquartersRequired
-            | Self::InactiveHeadquarters => K::BadRequest,
+            | Self::InactiveHeadquarters
+            | Self::NoScheduledChange => K::BadRequest,
             Self::Conflict => K::Conflict,
             Self::Store(_) => K::Internal,
         }
@@ -121,6 +125,7 @@ impl DomainError for TenancyError {
             Self::CannotDeactivateHeadquarters => "cannot_deactivate_headquarters",
             Self::HeadquartersRequired => "headquarters_required",
             Self::InactiveHeadquarters => "inactive_headquarters",
+            Self::NoScheduledChange => "no_scheduled_change",
             Self::Conflict => "concurrent_modification",
             Self::Store(_) => "internal_error",
         }

@@ -9,10 +9,12 @@
 //! [`service::TenancyService`]; errors: [`error::TenancyError`]; the port's
 //! executable contract: `testing` (feature `testing`).
 
+pub mod admin;
 pub mod error;
 pub mod model;
 pub mod ports;
 pub mod service;
+pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP layer: one binary, one module per feature.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns panic on purpose
 
+mod admin_tenants;
 mod admin_users;
 mod auth;
 mod auth_links;
@@ -19,6 +20,7 @@ mod races;
 mod rate_limit;
 mod spawn;
 mod support;
+mod tenant_settings;
 mod users;
 mod users_account;
 mod users_manage;

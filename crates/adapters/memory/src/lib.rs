@@ -9,11 +9,13 @@
 //! production-grade limiter for a single process (the embedded default) and
 //! the fallback of the Redis one.
 
+mod admin_tenants;
 mod branches;
 mod clock;
 mod identity;
 mod outbox;
 mod rate_limit;
+mod settings;
 
 pub use clock::{FixedClock, ManualClock};
 pub use identity::InMemoryStore;

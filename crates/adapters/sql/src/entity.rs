@@ -5,5 +5,6 @@ pub mod one_time_tokens;
 pub mod outbox;
 pub mod refresh_tokens;
 pub mod sessions;
+pub mod subscription_tiers;
 pub mod tenants;
 pub mod users;

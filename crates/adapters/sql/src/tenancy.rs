@@ -1,6 +1,8 @@
 //! `BranchStore` for [`SqlStore`]: scoped branch reads and the atomic commit.
 
+mod admin;
 mod commit;
+mod settings;
 
 use crate::entity::{branches, tenants, users};
 use crate::error::store_err;

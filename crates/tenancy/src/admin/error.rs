@@ -1,0 +1,38 @@
+//! Why a platform-administration read refused or failed.
+
+use harmony_kernel::{AccessError, DomainError, ErrorKind, StoreError, TenantId};
+
+/// Refusals of [`super::TenantAdminService`], with the contract's messages.
+#[derive(Debug, thiserror::Error)]
+pub enum TenantAdminError {
+    /// The caller is no system user, or lacks the permission.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// No tenant with that id (§3.5: `Tenant with ID <id> not found`).
+    #[error("Tenant with ID {0} not found")]
+    TenantNotFound(TenantId),
+    /// No tenant with that subdomain.
+    #[error("Tenant with subdomain '{0}' not found")]
+    SubdomainNotFound(String),
+    /// Storage failed.
+    #[error("tenant directory storage failed")]
+    Store(#[from] StoreError),
+}
+
+impl DomainError for TenantAdminError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Access(e) => e.kind(),
+            Self::TenantNotFound(_) | Self::SubdomainNotFound(_) => ErrorKind::NotFound,
+            Self::Store(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Access(e) => e.code(),
+            Self::TenantNotFound(_) | Self::SubdomainNotFound(_) => "tenant_not_found",
+            Self::Store(_) => "internal_error",
+        }
+    }
+}
