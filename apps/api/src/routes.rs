@@ -11,6 +11,7 @@
 //! To add one: declare `pub mod users;` below and add
 //! `RouteModule::new("users", users::configure, users::openapi)` to [`modules`].
 
+pub mod account_closure;
 pub mod admin_stats;
 pub mod admin_tenants;
 pub mod admin_users;
@@ -67,6 +68,12 @@ pub fn modules() -> Vec<RouteModule> {
         ),
         RouteModule::new("admin_stats", admin_stats::configure, admin_stats::openapi),
         RouteModule::new("permissions", permissions::configure, permissions::openapi),
+        // before tenant_settings: its `/tenant-settings` scope would shadow it
+        RouteModule::new(
+            "account_closure",
+            account_closure::configure,
+            account_closure::openapi,
+        ),
         RouteModule::new(
             "tenant_settings",
             tenant_settings::configure,

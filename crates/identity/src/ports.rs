@@ -91,6 +91,14 @@ pub enum Change {
     },
     /// Queue a message in the outbox.
     Outbox(OutboxMessage),
+    /// Hard-delete a tenant and everything of it: its users, their sessions,
+    /// refresh and one-time tokens, and its branches (account closure,
+    /// §10.3). Outbox messages stay. MUST fail with `StaleVersion` when the
+    /// tenant does not exist (e.g. a concurrent closure won).
+    DeleteTenant {
+        /// The tenant.
+        tenant_id: TenantId,
+    },
 }
 
 /// Filters of the tenant user list (§3.2 #1).

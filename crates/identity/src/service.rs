@@ -12,11 +12,15 @@
 //! [`IdentityService::require_active_tenant`] (guard G-TENANT).
 
 mod account;
+mod admin_tenants;
 mod auth;
+mod closure;
 mod links;
 mod registration;
 mod users;
 
+pub use admin_tenants::{TenantCreateCommand, TenantCreateError};
+pub use closure::CLOSURE_PHRASE;
 pub use links::{AcceptInvite, VerifyOutcome};
 pub use registration::{BootstrappedAdmin, RegisterCommand};
 pub use users::{InviteCommand, NewUser, UserUpdate};

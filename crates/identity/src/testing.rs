@@ -33,6 +33,7 @@ pub async fn identity_store_contract(store: &dyn IdentityStore) {
     writes::one_active_owner_per_tenant(store).await;
     writes::subdomain_is_unique(store).await;
     writes::user_seats_respect_the_limit(store).await;
+    writes::delete_tenant_removes_everything_of_it(store).await;
     reads::other_tenants_rows_are_invisible(store).await;
     reads::sessions_are_revoked(store).await;
     reads::listing_pages_newest_first(store).await;

@@ -5,17 +5,21 @@
 //! [`OperatorScope`], so only a verified system user's request can reach
 //! them. [`TenantAdminService`] checks `system.tenants.view`, which the
 //! matrix grants to system admins AND operators (issue 3), and derives the
-//! statistics from the stored facts with the injected clock.
+//! statistics from the stored facts with the injected clock. The write
+//! side (§3.5 #8–#10, #12, #13) lives in `writes` and needs
+//! `system.tenants.update` / `system.tenants.delete` (system admins only).
 
 mod error;
 mod service;
 mod stats;
+mod writes;
 
 pub use error::TenantAdminError;
 pub use service::TenantAdminService;
 pub use stats::{Growth, PlatformStats, RecentActivity, StatsOverview, SystemStats, TenantStats};
+pub use writes::{STATUS_KEYS, StatusChange, SubscriptionUpdate, TenantUpdate, naive_iso};
 
-use crate::model::{Branch, SubscriptionStatus, Tenant};
+use crate::model::{Branch, Limit, SubscriptionStatus, Tenant};
 use harmony_kernel::{
     OperatorScope, Page, PageRequest, StoreError, SystemRole, TenantId, TenantRole,
 };
@@ -196,4 +200,23 @@ pub trait TenantDirectory: Send + Sync {
         scope: &OperatorScope,
         active_only: bool,
     ) -> Result<u64, StoreError>;
+
+    /// Stores the platform-writable columns of `tenant` (name, domain, logo,
+    /// tier, status, limits, features, settings, meta data, dates, flags)
+    /// unless the stored `updated_at` differs from `expected_updated_at`
+    /// (`StaleVersion`); a duplicate domain is `Conflict` (§3.5 writes).
+    async fn save_tenant(
+        &self,
+        scope: &OperatorScope,
+        tenant: &Tenant,
+        expected_updated_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError>;
+
+    /// The user, branch and storage caps of the active catalogue tier
+    /// `code`, if there is one.
+    async fn active_tier_limits(
+        &self,
+        scope: &OperatorScope,
+        code: &str,
+    ) -> Result<Option<[Limit; 3]>, StoreError>;
 }

@@ -1,6 +1,8 @@
 //! `/api/v1/admin/tenants`: the platform's read views of tenants (contract
 //! §3.5 #2–#7 and #11).
 //!
+//! The writes (§3.5 #8–#10, #12, #13) live in `admin_tenants_writes.rs`.
+//!
 //! Deviation from the original's G-SUPER guard (issue 3): every view requires
 //! `system.tenants.view`, held by system admins AND operators; tenant users
 //! get 403 `System access required`. Malformed ids and unknown filter values
@@ -25,17 +27,29 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
+#[path = "admin_tenants_writes.rs"]
+mod writes;
+
 /// Registers the routes; the literal segments come before `/{tenant_id}`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin/tenants")
             .route("", web::get().to(list))
+            .route("", web::post().to(writes::create_tenant))
             .route("/stats", web::get().to(system_stats))
             .route("/subdomain/{subdomain}", web::get().to(by_subdomain))
             .route("/{tenant_id}/users", web::get().to(users))
             .route("/{tenant_id}/branches", web::get().to(branches))
             .route("/{tenant_id}/stats", web::get().to(tenant_stats))
-            .route("/{tenant_id}", web::get().to(detail)),
+            .route(
+                "/{tenant_id}/subscription",
+                web::put().to(writes::update_subscription),
+            )
+            .route("/{tenant_id}/features", web::put().to(writes::set_features))
+            .route("/{tenant_id}/status", web::patch().to(writes::set_status))
+            .route("/{tenant_id}", web::get().to(detail))
+            .route("/{tenant_id}", web::put().to(writes::update_tenant))
+            .route("/{tenant_id}", web::delete().to(writes::delete_tenant)),
     );
 }
 
@@ -384,5 +398,7 @@ pub struct AdminTenantsDoc;
 
 /// This module's OpenAPI fragment (paths relative to `/api/v1`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    <AdminTenantsDoc as utoipa::OpenApi>::openapi()
+    let mut doc = <AdminTenantsDoc as utoipa::OpenApi>::openapi();
+    doc.merge(<writes::AdminTenantWritesDoc as utoipa::OpenApi>::openapi());
+    doc
 }

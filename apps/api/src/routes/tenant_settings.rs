@@ -2,7 +2,7 @@
 //!
 //! Shipped: the tenant record, subscription summary and cancel-scheduled,
 //! usage and limits, tiers, settings update, format settings and feature
-//! checks. Not shipped: `DELETE /account` (404). Decisions beyond the
+//! checks. `DELETE /account` lives in `routes::account_closure`. Decisions beyond the
 //! original are documented on `harmony_tenancy::settings`: `-1` limits are
 //! unlimited, storage comes from `storage_used_bytes`, tiers come from the
 //! catalogue, and `PUT /settings` applies the keys present (explicit `null`

@@ -1,13 +1,17 @@
-//! The generated authorization matrix (issue 3): every endpoint of the
-//! foundation that needs a caller (`/auth/me`, `/auth/logout`, all of
-//! `/users`, `/admin/users`, `/permissions/matrix`) called by each of the five
+//! The generated authorization matrix (issue 3): every endpoint that needs a
+//! caller (`/auth/me`, `/auth/logout`, all of `/users`, `/admin/users`,
+//! `/permissions/matrix`, `/branches`, `/tenant-settings`, `/admin/stats` and
+//! the `/admin/tenants` reads) called by each of the five
 //! roles of §4.5 (and anonymously) must answer exactly the status its guard
 //! and the kernel's permission matrices imply. The rows live in
 //! [`table`]; each row runs against a fresh tenant and fresh system users, so
 //! destructive calls (logout, password change, deletes, ownership transfer)
 //! never leak into the next row.
 
+mod admin_rows;
+mod foundation;
 mod table;
+mod tenant_rows;
 
 use std::collections::BTreeSet;
 
@@ -36,14 +40,16 @@ struct World {
     member: Session,
     system_admin: Session,
     operator: Session,
+    subdomain: String,
 }
 
 impl World {
     async fn new(app: &TestApp, n: usize) -> Self {
         let email = app.unique_email("owner");
-        let owner = app
-            .register(&email, "Olivia Owner", Some(&format!("authz-{n}")))
-            .await;
+        let subdomain = format!("authz-{n}");
+        let owner = app.register(&email, "Olivia Owner", Some(&subdomain)).await;
+        // spare branches and POST /branches must not hit the free tier's limit
+        crate::branches::set_max_branches(app, -1).await;
         let admin = app.create_user_session(&owner.access, "admin").await;
         let member = app.create_user_session(&owner.access, "member").await;
         let system_admin = app.system_user(SystemRole::Admin).await;
@@ -54,7 +60,20 @@ impl World {
             member,
             system_admin,
             operator,
+            subdomain,
         }
+    }
+
+    fn tenant_id(&self) -> String {
+        self.owner.user["tenant_id"].as_str().unwrap().to_owned()
+    }
+
+    /// A new branch of the world's tenant, created by the owner.
+    async fn spare_branch(&self, app: &TestApp) -> Option<String> {
+        let code = app.unique_email("spare").replace(['@', '.'], "-");
+        let body = serde_json::json!({"name": "Spare Branch", "code": code});
+        let branch = crate::branches::create(app, &self.owner.access, &body).await;
+        branch["id"].as_str().map(str::to_owned)
     }
 
     fn session(&self, role: Role) -> Option<&Session> {
@@ -87,6 +106,15 @@ async fn run_row(app: &TestApp, row: &Row, n: usize) -> Vec<String> {
                 }
                 spare.clone()
             }
+            Target::SpareBranch => {
+                if spare.is_none() {
+                    spare = world.spare_branch(app).await;
+                }
+                spare.clone()
+            }
+            Target::Tenant => Some(world.tenant_id()),
+            Target::Subdomain => Some(world.subdomain.clone()),
+            Target::Fixed(value) => Some(value.to_owned()),
         };
         let ctx = Ctx {
             fresh_email: app.unique_email("new"),
@@ -114,7 +142,8 @@ async fn run_row(app: &TestApp, row: &Row, n: usize) -> Vec<String> {
                 role.label()
             ));
         }
-        if row.target == Target::Spare && (200..300).contains(&status) {
+        let spare_used = matches!(row.target, Target::Spare | Target::SpareBranch);
+        if spare_used && (200..300).contains(&status) {
             spare = None;
         }
     }
@@ -183,6 +212,21 @@ async fn admin_users_endpoint() {
     check_group(Group::AdminUsers).await;
 }
 
+#[tokio::test]
+async fn branches_endpoints() {
+    check_group(Group::Branches).await;
+}
+
+#[tokio::test]
+async fn tenant_settings_endpoints() {
+    check_group(Group::TenantSettings).await;
+}
+
+#[tokio::test]
+async fn admin_tenants_read_and_admin_stats_endpoints() {
+    check_group(Group::AdminTenants).await;
+}
+
 /// The rows' implied access equals the contract's §4.5 summary, except for
 /// the documented deviations (which must still differ, or be removed).
 #[test]
@@ -206,8 +250,10 @@ fn rows_agree_with_the_contract_summary() {
     }
 }
 
-/// Every bearer-protected operation of the documented foundation routes has a
-/// row, and every row is a documented operation.
+/// Every bearer-protected operation of the covered prefixes has a row, and
+/// every row of them is a documented operation. `/admin/tenants` is not
+/// covered yet: its write endpoints are being added and get rows with them;
+/// only its reads have rows, which are therefore left out of the comparison.
 #[test]
 fn rows_cover_every_protected_foundation_endpoint() {
     let doc = serde_json::to_value(harmony_api::openapi::document(
@@ -219,6 +265,10 @@ fn rows_cover_every_protected_foundation_endpoint() {
         "/api/v1/users",
         "/api/v1/admin/users",
         "/api/v1/permissions/",
+        "/api/v1/branches",
+        "/api/v1/tenant-settings",
+        "/api/v1/admin/stats",
+        // not "/api/v1/admin/tenants" yet (see above)
     ];
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -231,7 +281,11 @@ fn rows_cover_every_protected_foundation_endpoint() {
             }
         }
     }
-    let covered: BTreeSet<String> = rows().iter().map(Row::name).collect();
+    let covered: BTreeSet<String> = rows()
+        .iter()
+        .map(Row::name)
+        .filter(|name| !name.contains(" /api/v1/admin/tenants"))
+        .collect();
     assert_eq!(documented, covered);
 }
 

@@ -1,7 +1,9 @@
 //! Black-box tests of the HTTP layer: one binary, one module per feature.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns panic on purpose
 
+mod account_closure;
 mod admin_tenants;
+mod admin_tenants_writes;
 mod admin_users;
 mod auth;
 mod auth_links;

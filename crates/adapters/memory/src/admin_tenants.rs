@@ -1,5 +1,6 @@
 //! Tenancy's `TenantDirectory` over the shared in-memory state: the
-//! operator's cross-tenant reads, with the same semantics as the SQL adapter.
+//! operator's cross-tenant reads and the platform's tenant writes, with the
+//! same semantics as the SQL adapter (the tier catalogue is empty here).
 
 use crate::identity::{InMemoryStore, State};
 use harmony_identity::model::{User, UserKind};
@@ -8,7 +9,8 @@ use harmony_tenancy::admin::{
     AccountRole, TenantDirectory, TenantFacts, TenantFilter, TenantSummaryRow, TenantUsage,
     UserCriteria,
 };
-use harmony_tenancy::{Branch, Tenant};
+use harmony_tenancy::{Branch, Limit, Tenant};
+use time::OffsetDateTime;
 
 fn slice<T>(mut items: Vec<T>, page: PageRequest) -> Page<T> {
     let total = items.len() as u64;
@@ -179,5 +181,48 @@ impl TenantDirectory for InMemoryStore {
             .values()
             .filter(|b| !active_only || b.is_counted())
             .count() as u64)
+    }
+
+    async fn save_tenant(
+        &self,
+        _scope: &OperatorScope,
+        tenant: &Tenant,
+        expected_updated_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        if tenant.domain.is_some()
+            && state
+                .tenants
+                .values()
+                .any(|t| t.id != tenant.id && t.domain == tenant.domain)
+        {
+            return Err(StoreError::Conflict("tenants.domain".to_owned()));
+        }
+        let stored = state
+            .tenants
+            .get_mut(&tenant.id)
+            .filter(|t| t.updated_at == expected_updated_at)
+            .ok_or(StoreError::StaleVersion)?;
+        let t = tenant.clone();
+        (stored.name, stored.domain, stored.logo_url, stored.tier) =
+            (t.name, t.domain, t.logo_url, t.tier);
+        stored.subscription_status = t.subscription_status;
+        (stored.max_users, stored.max_branches, stored.max_storage_gb) =
+            (t.max_users, t.max_branches, t.max_storage_gb);
+        (stored.features, stored.settings, stored.meta_data) =
+            (t.features, t.settings, t.meta_data);
+        (stored.trial_ends_at, stored.subscription_ends_at) =
+            (t.trial_ends_at, t.subscription_ends_at);
+        (stored.is_active, stored.deleted_at, stored.updated_at) =
+            (t.is_active, t.deleted_at, t.updated_at);
+        Ok(())
+    }
+
+    async fn active_tier_limits(
+        &self,
+        _scope: &OperatorScope,
+        _code: &str,
+    ) -> Result<Option<[Limit; 3]>, StoreError> {
+        Ok(None)
     }
 }

@@ -1,6 +1,8 @@
 //! `IdentityStore` over a mutex-guarded state that is cloned, changed and
 //! swapped on every commit, so a failing change leaves nothing behind.
 
+mod closure;
+
 use crate::outbox::OutboxEntry;
 use harmony_identity::model::{
     Email, OneTimeToken, RefreshToken, Session, TokenPurpose, User, UserKind,
@@ -136,6 +138,7 @@ impl State {
                 t.successor_id = Some(successor_id);
             }
             Change::Outbox(message) => self.outbox.push(OutboxEntry::new(message)),
+            Change::DeleteTenant { tenant_id } => self.delete_tenant(tenant_id)?,
         }
         Ok(())
     }

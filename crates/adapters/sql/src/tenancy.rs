@@ -1,6 +1,7 @@
 //! `BranchStore` for [`SqlStore`]: scoped branch reads and the atomic commit.
 
 mod admin;
+mod admin_writes;
 mod commit;
 mod settings;
 

@@ -11,7 +11,7 @@ use harmony_kernel::{Principal, TenantPermission, TenantRole, UserId};
 use secrecy::SecretString;
 
 impl IdentityService {
-    async fn password_matches(&self, candidate: &SecretString, user: &User) -> bool {
+    pub(super) async fn password_matches(&self, candidate: &SecretString, user: &User) -> bool {
         self.hasher.verify(candidate, &user.password_hash).await != Verification::Mismatch
     }
 

@@ -312,3 +312,66 @@ pub(super) async fn user_seats_respect_the_limit(store: &dyn IdentityStore) {
         .await
         .expect("unlimited tenants always have a seat");
 }
+
+/// MUST: `DeleteTenant` removes the tenant, its branches, users, sessions
+/// and tokens, and leaves other tenants alone; a missing tenant is stale.
+pub(super) async fn delete_tenant_removes_everything_of_it(store: &dyn IdentityStore) {
+    let (t, hq, owner) = seed_tenant(store).await;
+    let (other, other_hq, other_owner) = seed_tenant(store).await;
+    let at = now();
+    let member = tenant_user(t.id, TenantRole::Member, at);
+    let (session, token) = session_and_token(member.id, at);
+    let ott = one_time_token(owner.id, TokenPurpose::PasswordReset, at);
+    store
+        .commit(&[
+            Change::InsertUser(member.clone()),
+            Change::InsertSession(session.clone()),
+            Change::InsertRefreshToken(token.clone()),
+            Change::InsertOneTimeToken(ott.clone()),
+        ])
+        .await
+        .expect("seed member, session and tokens");
+    let delete = Change::DeleteTenant { tenant_id: t.id };
+    store
+        .commit(std::slice::from_ref(&delete))
+        .await
+        .expect("delete tenant");
+    assert_eq!(store.tenant(t.id).await.expect("tenant"), None);
+    assert_eq!(store.user(owner.id).await.expect("owner"), None);
+    assert_eq!(store.user(member.id).await.expect("member"), None);
+    assert_eq!(store.session(session.id).await.expect("session"), None);
+    assert_eq!(store.refresh_token(token.id).await.expect("token"), None);
+    let found = store
+        .one_time_token(TokenPurpose::PasswordReset, &ott.token_digest)
+        .await
+        .expect("one-time token");
+    assert_eq!(found, None);
+    assert_eq!(
+        store.user_by_email(&owner.email).await.expect("by e-mail"),
+        None
+    );
+    assert_eq!(
+        store.tenant_by_subdomain(&t.subdomain).await.expect("sub"),
+        None
+    );
+    let hq_scope = super::scope(t.id, owner.id);
+    assert_eq!(
+        store.tenant_branch(&hq_scope, hq.id).await.expect("branch"),
+        None
+    );
+    assert_stale(&store.commit(&[delete]).await, "deleting a missing tenant");
+
+    let other_scope = super::scope(other.id, other_owner.id);
+    assert_eq!(store.tenant(other.id).await.expect("other"), Some(other));
+    assert_eq!(
+        store.user(other_owner.id).await.expect("other owner"),
+        Some(other_owner)
+    );
+    assert_eq!(
+        store
+            .tenant_branch(&other_scope, other_hq.id)
+            .await
+            .expect("other branch"),
+        Some(other_hq)
+    );
+}

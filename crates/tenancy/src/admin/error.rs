@@ -14,6 +14,18 @@ pub enum TenantAdminError {
     /// No tenant with that subdomain.
     #[error("Tenant with subdomain '{0}' not found")]
     SubdomainNotFound(String),
+    /// The tenant was deleted (soft); no write revives it (defect 43).
+    #[error("Tenant with ID {0} is deleted")]
+    TenantDeleted(TenantId),
+    /// Another tenant already uses that custom domain.
+    #[error("Domain '{0}' already in use")]
+    DomainTaken(String),
+    /// A write's input breaks a rule the HTTP schema cannot express.
+    #[error("{0}")]
+    Invalid(String),
+    /// The tenant changed since it was read (optimistic locking).
+    #[error("The tenant was changed concurrently; reload and retry")]
+    Stale,
     /// Storage failed.
     #[error("tenant directory storage failed")]
     Store(#[from] StoreError),
@@ -24,6 +36,8 @@ impl DomainError for TenantAdminError {
         match self {
             Self::Access(e) => e.kind(),
             Self::TenantNotFound(_) | Self::SubdomainNotFound(_) => ErrorKind::NotFound,
+            Self::TenantDeleted(_) | Self::DomainTaken(_) | Self::Stale => ErrorKind::Conflict,
+            Self::Invalid(_) => ErrorKind::Validation,
             Self::Store(_) => ErrorKind::Internal,
         }
     }
@@ -32,6 +46,10 @@ impl DomainError for TenantAdminError {
         match self {
             Self::Access(e) => e.code(),
             Self::TenantNotFound(_) | Self::SubdomainNotFound(_) => "tenant_not_found",
+            Self::TenantDeleted(_) => "tenant_deleted",
+            Self::DomainTaken(_) => "domain_taken",
+            Self::Invalid(_) => "validation_error",
+            Self::Stale => "concurrent_modification",
             Self::Store(_) => "internal_error",
         }
     }

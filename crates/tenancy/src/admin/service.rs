@@ -19,8 +19,8 @@ use time::Duration;
 /// `system.tenants.view` (system admins and operators, issue 3).
 #[derive(Clone)]
 pub struct TenantAdminService {
-    directory: Arc<dyn TenantDirectory>,
-    clock: Arc<dyn Clock>,
+    pub(super) directory: Arc<dyn TenantDirectory>,
+    pub(super) clock: Arc<dyn Clock>,
 }
 
 type Result<T> = std::result::Result<T, TenantAdminError>;

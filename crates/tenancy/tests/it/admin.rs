@@ -289,3 +289,83 @@ async fn platform_stats_dashboard() {
         (1, 2, -50.0)
     );
 }
+
+mod writes {
+    use super::NOW;
+    use harmony_kernel::UserId;
+    use harmony_tenancy::admin::{StatusChange, SubscriptionUpdate, TenantUpdate};
+    use harmony_tenancy::testing::tenant;
+    use harmony_tenancy::{Limit, SubscriptionStatus};
+    use serde_json::json;
+    use time::Duration;
+
+    #[test]
+    fn status_history_keeps_every_reason() {
+        let t = tenant(5, NOW);
+        let by = UserId::new();
+        let off = StatusChange {
+            is_active: false,
+            reason: Some("a".to_owned()),
+        }
+        .apply(&t, by, NOW);
+        let on = StatusChange {
+            is_active: true,
+            reason: None,
+        }
+        .apply(&off, by, NOW + Duration::hours(1));
+        assert!(on.is_active);
+        assert_eq!(on.meta_data["status_change_reason"], "a");
+        let h = on.meta_data["status_history"].as_array().unwrap();
+        assert_eq!(
+            (h.len(), &h[0]["reason"], &h[1]["reason"]),
+            (2, &json!("a"), &json!(null))
+        );
+        assert_eq!(on.meta_data["status_changed_at"], "2026-11-25T15:00:00");
+    }
+
+    #[test]
+    fn subscription_keeps_omitted_dates_and_defaults_limits() {
+        let mut t = tenant(5, NOW);
+        t.trial_ends_at = Some(NOW);
+        let update = SubscriptionUpdate {
+            tier: "basic".to_owned(),
+            status: Some(SubscriptionStatus::Trial),
+            max_users: None,
+            max_branches: Some(-1),
+            max_storage_gb: None,
+            trial_ends_at: None,
+            subscription_ends_at: Some(None),
+        };
+        let catalogue = [Limit::new(9), Limit::new(8), Limit::new(7)];
+        let next = update.apply(&t, Some(catalogue), NOW).unwrap();
+        assert_eq!(next.trial_ends_at, Some(NOW));
+        assert_eq!(
+            (next.max_users, next.max_branches),
+            (Limit::new(9), Limit::UNLIMITED)
+        );
+        let bad = SubscriptionUpdate {
+            tier: "gold".to_owned(),
+            ..update
+        };
+        assert!(bad.apply(&t, None, NOW).is_err());
+    }
+
+    #[test]
+    fn update_rejects_short_names_and_ignores_status_keys() {
+        let t = tenant(5, NOW);
+        let short = TenantUpdate {
+            name: Some("x".to_owned()),
+            ..TenantUpdate::default()
+        };
+        assert!(short.apply(&t, NOW).is_err());
+        let meta = json!({"status_history": [], "k": 1});
+        let update = TenantUpdate {
+            meta_data: meta.as_object().cloned(),
+            domain: Some(Some(" Acme.Example ".to_owned())),
+            ..TenantUpdate::default()
+        };
+        let next = update.apply(&t, NOW).unwrap();
+        assert_eq!(next.meta_data, json!({"k": 1}));
+        assert_eq!(next.domain.as_deref(), Some("acme.example"));
+    }
+}

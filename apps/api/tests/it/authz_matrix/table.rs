@@ -1,12 +1,10 @@
 //! The authorization matrix as data: one [`Row`] per endpoint, the guard it
-//! must run (contract §1.8.3, §3.1, §3.2) and the status each role gets,
+//! must run (contract §1.8.3, §3.1–§3.6) and the status each role gets,
 //! derived from the kernel's role→permission tables (§4.1, §4.2).
 
 use harmony_kernel::{SystemPermission, SystemRole, TenantPermission, TenantRole};
 use reqwest::Method;
-use serde_json::{Value, json};
-
-use crate::spawn::{NEW_PASSWORD, PASSWORD};
+use serde_json::Value;
 
 /// Who calls: the five roles of §4.5, in its column order, and nobody.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +66,8 @@ pub const TENANT_REQUIRED: &str =
 pub const SYSTEM_REQUIRED: &str = "System access required";
 pub const OWNER_REQUIRED: &str = "Tenant owner access required";
 pub const NOT_AUTHENTICATED: &str = "Not authenticated";
+pub const ADMIN_REQUIRED: &str = "Admin access required for this operation";
+pub const TENANT_ADMIN_REQUIRED: &str = "Tenant admin access required";
 
 /// The guard an endpoint runs (§1.8.3).
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +82,11 @@ pub enum Guard {
     Owner,
     /// G-SPERM(p).
     SystemPerm(SystemPermission),
+    /// G-LADMIN (system admin, tenant owner or admin), then G-TPERM(p) +
+    /// G-TENANT: the branch writes (§3.3).
+    LegacyAdmin(TenantPermission),
+    /// G-TADMIN + G-TENANT: tenant owner or admin.
+    TenantAdmin,
 }
 
 impl Guard {
@@ -93,13 +98,25 @@ impl Guard {
             return Err(NOT_AUTHENTICATED.to_owned());
         }
         let missing = |p: &str| format!("Permission '{p}' required");
+        let legacy_admin = system == Some(SystemRole::Admin)
+            || matches!(tenant, Some(TenantRole::Owner | TenantRole::Admin));
         let refusal = match self {
-            Self::Tenant | Self::TenantPerm(_) | Self::Owner if tenant.is_none() => {
+            Self::LegacyAdmin(_) if !legacy_admin => Some(ADMIN_REQUIRED.to_owned()),
+            Self::Tenant
+            | Self::TenantPerm(_)
+            | Self::LegacyAdmin(_)
+            | Self::Owner
+            | Self::TenantAdmin
+                if tenant.is_none() =>
+            {
                 Some(TENANT_REQUIRED.to_owned())
             }
             Self::Auth | Self::Tenant => None,
-            Self::TenantPerm(p) => tenant.filter(|r| !r.grants(p)).map(|_| missing(p.as_str())),
+            Self::TenantPerm(p) | Self::LegacyAdmin(p) => {
+                tenant.filter(|r| !r.grants(p)).map(|_| missing(p.as_str()))
+            }
             Self::Owner => (tenant != Some(TenantRole::Owner)).then(|| OWNER_REQUIRED.to_owned()),
+            Self::TenantAdmin => (!legacy_admin).then(|| TENANT_ADMIN_REQUIRED.to_owned()),
             Self::SystemPerm(p) => match system {
                 None => Some(SYSTEM_REQUIRED.to_owned()),
                 Some(r) => (!r.grants(p)).then(|| missing(p.as_str())),
@@ -109,7 +126,7 @@ impl Guard {
     }
 }
 
-/// What fills the path's `{user_id}`.
+/// What fills the path's placeholder (`{user_id}`, `{branch_id}`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// The path has none.
@@ -121,6 +138,15 @@ pub enum Target {
     /// A spare member the owner creates on demand; replaced after a call
     /// that succeeded (deleted, promoted).
     Spare,
+    /// A spare branch the owner creates on demand; replaced after a call
+    /// that succeeded.
+    SpareBranch,
+    /// The world's tenant id.
+    Tenant,
+    /// The world's tenant subdomain.
+    Subdomain,
+    /// A fixed path value.
+    Fixed(&'static str),
 }
 
 /// One `#[tokio::test]` per group.
@@ -131,6 +157,9 @@ pub enum Group {
     UsersWrite,
     UsersSelfService,
     AdminUsers,
+    Branches,
+    TenantSettings,
+    AdminTenants,
 }
 
 /// What a body factory may use.
@@ -161,7 +190,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(
+    pub(super) fn new(
         group: Group,
         method: Method,
         path: &'static str,
@@ -183,22 +212,22 @@ impl Row {
         }
     }
 
-    fn target(mut self, target: Target) -> Self {
+    pub(super) fn target(mut self, target: Target) -> Self {
         self.target = target;
         self
     }
 
-    fn body(mut self, body: fn(&Ctx) -> Value) -> Self {
+    pub(super) fn body(mut self, body: fn(&Ctx) -> Value) -> Self {
         self.body = Some(body);
         self
     }
 
-    fn after_guard(mut self, outcomes: &'static [(Role, u16)]) -> Self {
+    pub(super) fn after_guard(mut self, outcomes: &'static [(Role, u16)]) -> Self {
         self.after_guard = outcomes;
         self
     }
 
-    fn deviation(mut self, why: &'static str) -> Self {
+    pub(super) fn deviation(mut self, why: &'static str) -> Self {
         self.deviation = Some(why);
         self
     }
@@ -216,12 +245,15 @@ impl Row {
         (status, None)
     }
 
-    /// The §4.5-style summary this row implies (`Y` = a 2xx answer).
+    /// The §4.5-style summary this row implies: `Y` when the guard admits
+    /// the role and no business refusal of [`Row::after_guard`] applies
+    /// (`ok` may be a 4xx for rows whose world has nothing to act on).
     pub fn summary(&self) -> String {
         Role::ALL[..5]
             .iter()
             .map(|r| {
-                if (200..300).contains(&self.expected(*r).0) {
+                let refused = self.after_guard.iter().any(|(role, _)| role == r);
+                if self.guard.check(*r).is_ok() && !refused {
                     'Y'
                 } else {
                     '-'
@@ -235,162 +267,21 @@ impl Row {
         format!("{} /api/v1{}", self.method, self.path)
     }
 
-    /// The URL to call, `{user_id}` filled.
+    /// The URL to call, the path's one placeholder filled.
     pub fn url(&self, target: Option<&str>) -> String {
-        let path = match target {
-            Some(id) => self.path.replace("{user_id}", id),
-            None => self.path.to_owned(),
+        let span = self.path.find('{').zip(self.path.find('}'));
+        let path = match (target, span) {
+            (Some(id), Some((a, b))) => format!("{}{id}{}", &self.path[..a], &self.path[b + 1..]),
+            _ => self.path.to_owned(),
         };
         format!("/api/v1{path}")
     }
 }
 
-/// Every endpoint of the foundation that needs a caller.
+/// Every endpoint of the matrix.
 pub fn rows() -> Vec<Row> {
-    let mut all = auth_and_read_rows();
-    all.extend(write_rows());
-    all.extend(self_service_rows());
+    let mut all = super::foundation::rows();
+    all.extend(super::tenant_rows::rows());
+    all.extend(super::admin_rows::rows());
     all
-}
-
-/// `/auth`, `/permissions`, the `/users` reads and `/admin/users`.
-fn auth_and_read_rows() -> Vec<Row> {
-    use Group as G;
-    use SystemPermission as S;
-    use TenantPermission as T;
-    vec![
-        Row::new(
-            G::AuthAndPermissions,
-            Method::GET,
-            "/auth/me",
-            Guard::Auth,
-            200,
-            "YYYYY",
-        ),
-        Row::new(
-            G::AuthAndPermissions,
-            Method::POST,
-            "/auth/logout",
-            Guard::Auth,
-            200,
-            "YYYYY",
-        ),
-        // Not in the contract (issue 3): readable by everyone, like /auth/me.
-        Row::new(
-            G::AuthAndPermissions,
-            Method::GET,
-            "/permissions/matrix",
-            Guard::Auth,
-            200,
-            "YYYYY",
-        ),
-        Row::new(
-            G::UsersRead,
-            Method::GET,
-            "/users",
-            Guard::TenantPerm(T::UsersView),
-            200,
-            "YYY--",
-        ),
-        Row::new(
-            G::UsersRead,
-            Method::GET,
-            "/users/{user_id}",
-            Guard::TenantPerm(T::UsersView),
-            200,
-            "YYY--",
-        )
-        .target(Target::Member),
-        Row::new(
-            G::AdminUsers,
-            Method::GET,
-            "/admin/users",
-            Guard::SystemPerm(S::UsersView),
-            200,
-            "---YY",
-        ),
-    ]
-}
-
-/// The `/users` writes of owners and admins.
-fn write_rows() -> Vec<Row> {
-    use Group as G;
-    use TenantPermission as T;
-    vec![
-        Row::new(
-            G::UsersWrite,
-            Method::POST,
-            "/users",
-            Guard::TenantPerm(T::UsersCreate),
-            201,
-            "YY---",
-        )
-        .body(|c| json!({"email": c.fresh_email, "password": PASSWORD, "tenant_role": "member"})),
-        Row::new(
-            G::UsersWrite,
-            Method::PUT,
-            "/users/{user_id}",
-            Guard::TenantPerm(T::UsersUpdate),
-            200,
-            "YY---",
-        )
-        .target(Target::Member)
-        .body(|_| json!({"first_name": "Renamed"})),
-        Row::new(
-            G::UsersWrite,
-            Method::DELETE,
-            "/users/{user_id}",
-            Guard::TenantPerm(T::UsersDelete),
-            204,
-            "YY---",
-        )
-        .target(Target::Spare),
-        Row::new(
-            G::UsersWrite,
-            Method::POST,
-            "/users/invite",
-            Guard::TenantPerm(T::UsersInvite),
-            201,
-            "YY---",
-        )
-        .body(|c| json!({"email": c.fresh_email, "tenant_role": "member"})),
-    ]
-}
-
-/// What a user does to its own account, and the ownership transfer.
-fn self_service_rows() -> Vec<Row> {
-    use Group as G;
-    vec![
-        Row::new(
-            G::UsersSelfService,
-            Method::POST,
-            "/users/{user_id}/change-password",
-            Guard::Auth,
-            200,
-            "YYY--",
-        )
-        .target(Target::Me)
-        .body(|_| json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}))
-        .deviation("defect 41: system users may change their own password (G-AUTH, not G-TENANT)"),
-        Row::new(
-            G::UsersSelfService,
-            Method::DELETE,
-            "/users/me",
-            Guard::Tenant,
-            200,
-            "-YY--",
-        )
-        .body(|_| json!({"password": PASSWORD}))
-        .after_guard(&[(Role::Owner, 400)]),
-        Row::new(
-            G::UsersSelfService,
-            Method::POST,
-            "/users/transfer-ownership",
-            Guard::Owner,
-            200,
-            "Y----",
-        )
-        .target(Target::Spare)
-        .body(|c| json!({"new_owner_id": c.target, "password": PASSWORD})),
-    ]
 }

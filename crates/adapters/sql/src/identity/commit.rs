@@ -114,6 +114,31 @@ async fn reserve_user_seat(
     }
 }
 
+/// Hard-deletes a tenant. The foreign keys of the migrations cascade:
+/// `users.tenant_id` and `branches.tenant_id` (ON DELETE CASCADE), and from
+/// users on to `sessions`, `refresh_tokens` (via sessions) and
+/// `one_time_tokens`; `users.default_branch_id` is SET NULL. Users go first
+/// explicitly so the order does not depend on how a backend orders cascades.
+async fn delete_tenant(txn: &DatabaseTransaction, tenant_id: TenantId) -> Result<(), StoreError> {
+    let id = tenant_id.into_uuid();
+    users::Entity::delete_many()
+        .filter(users::Column::TenantId.eq(id))
+        .exec(txn)
+        .await
+        .map_err(store_err)?;
+    branches::Entity::delete_many()
+        .filter(branches::Column::TenantId.eq(id))
+        .exec(txn)
+        .await
+        .map_err(store_err)?;
+    let res = tenants::Entity::delete_many()
+        .filter(tenants::Column::Id.eq(id))
+        .exec(txn)
+        .await
+        .map_err(store_err)?;
+    expect_one(res.rows_affected)
+}
+
 async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreError> {
     match change {
         Change::InsertTenant(t) => {
@@ -193,6 +218,9 @@ async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreEr
         }
         Change::Outbox(message) => {
             return insert_messages(txn, std::slice::from_ref(message)).await;
+        }
+        Change::DeleteTenant { tenant_id } => {
+            return delete_tenant(txn, *tenant_id).await;
         }
     }
     .map(|_| ())

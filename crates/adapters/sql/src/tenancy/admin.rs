@@ -13,7 +13,7 @@ use harmony_tenancy::admin::{
     AccountRole, TenantDirectory, TenantFacts, TenantFilter, TenantSummaryRow, TenantUsage,
     UserCriteria,
 };
-use harmony_tenancy::{Branch, SubscriptionStatus, Tenant};
+use harmony_tenancy::{Branch, Limit, SubscriptionStatus, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, Order, PaginatorTrait,
@@ -308,5 +308,22 @@ impl TenantDirectory for SqlStore {
                 .filter(branches::Column::DeletedAt.is_null());
         }
         query.count(self.connection()).await.map_err(store_err)
+    }
+
+    async fn save_tenant(
+        &self,
+        _scope: &OperatorScope,
+        tenant: &Tenant,
+        expected_updated_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        super::admin_writes::save_tenant(self, tenant, expected_updated_at).await
+    }
+
+    async fn active_tier_limits(
+        &self,
+        scope: &OperatorScope,
+        code: &str,
+    ) -> Result<Option<[Limit; 3]>, StoreError> {
+        super::admin_writes::active_tier_limits(self, scope, code).await
     }
 }
