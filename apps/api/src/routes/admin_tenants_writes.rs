@@ -431,6 +431,7 @@ pub async fn create_tenant(
 /// The OpenAPI description of these routes.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    create_tenant,
     set_status,
     set_features,
     update_subscription,

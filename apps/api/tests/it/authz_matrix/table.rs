@@ -6,6 +6,8 @@ use harmony_kernel::{SystemPermission, SystemRole, TenantPermission, TenantRole}
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::spawn::{Session, TestApp};
+
 /// Who calls: the five roles of §4.5, in its column order, and nobody.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -141,12 +143,43 @@ pub enum Target {
     /// A spare branch the owner creates on demand; replaced after a call
     /// that succeeded.
     SpareBranch,
+    /// A spare tenant, registered on demand; replaced after a call that
+    /// succeeded (deleted).
+    SpareTenant,
     /// The world's tenant id.
     Tenant,
     /// The world's tenant subdomain.
     Subdomain,
     /// A fixed path value.
     Fixed(&'static str),
+}
+
+impl Target {
+    /// Whether the row acts on a spare, replaced after a call that succeeded.
+    pub const fn is_spare(self) -> bool {
+        matches!(self, Self::Spare | Self::SpareBranch | Self::SpareTenant)
+    }
+
+    /// A new spare of this kind (`None` for the other targets): a member or
+    /// a branch of the owner's tenant, or a tenant of its own.
+    pub async fn spare(self, app: &TestApp, owner: &Session) -> Option<String> {
+        let id = match self {
+            Self::Spare => app.create_user(&owner.access, "member").await["id"].clone(),
+            Self::SpareBranch => {
+                let code = app.unique_email("spare").replace(['@', '.'], "-");
+                let body = serde_json::json!({"name": "Spare Branch", "code": code});
+                crate::branches::create(app, &owner.access, &body).await["id"].clone()
+            }
+            Self::SpareTenant => {
+                let email = app.unique_email("spare");
+                let subdomain = email.replace(['@', '.'], "-");
+                let session = app.register(&email, "Sam Spare", Some(&subdomain)).await;
+                session.user["tenant_id"].clone()
+            }
+            _ => return None,
+        };
+        id.as_str().map(str::to_owned)
+    }
 }
 
 /// One `#[tokio::test]` per group.
@@ -160,6 +193,7 @@ pub enum Group {
     Branches,
     TenantSettings,
     AdminTenants,
+    AdminTenantsWrite,
 }
 
 /// What a body factory may use.
