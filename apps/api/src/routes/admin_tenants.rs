@@ -15,13 +15,13 @@ use crate::routes::admin_stats::{TenantStatsView, stats_body};
 use crate::routes::branches::BranchView;
 use crate::routes::user_query::{UsersPageView, users_page};
 use crate::validation::FieldErrors;
+pub use crate::views::TenantView;
 use actix_web::{HttpResponse, web};
 use harmony_identity::IdentityService;
 use harmony_identity::ports::UserFilter;
 use harmony_kernel::{PageRequest, TenantId, TenantRole};
 use harmony_runtime::wiring::Runtime;
 use harmony_tenancy::SubscriptionStatus;
-use harmony_tenancy::Tenant;
 use harmony_tenancy::admin::{TIER_CODES, TenantAdminService, TenantFilter, TenantSummaryRow};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -62,63 +62,6 @@ pub fn service(runtime: &Runtime) -> Arc<TenantAdminService> {
         runtime.sql.clone(),
         runtime.clock.clone(),
     ))
-}
-
-/// `TenantResponse` (§2); the counts are real only in `GET /admin/tenants/{id}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TenantView {
-    name: String,
-    subdomain: String,
-    domain: Option<String>,
-    logo_url: Option<String>,
-    id: String,
-    tier: String,
-    subscription_status: String,
-    max_users: i64,
-    max_branches: i64,
-    max_storage_gb: i64,
-    #[schema(value_type = Object)]
-    features: serde_json::Value,
-    #[schema(value_type = Object)]
-    settings: serde_json::Value,
-    #[schema(value_type = Object)]
-    meta_data: serde_json::Value,
-    trial_ends_at: Option<String>,
-    subscription_ends_at: Option<String>,
-    is_active: bool,
-    created_at: String,
-    updated_at: Option<String>,
-    user_count: u64,
-    branch_count: u64,
-}
-
-impl TenantView {
-    /// The view of `t` with the given head counts (`0, 0` where the contract
-    /// says counts are not computed).
-    pub fn new(t: &Tenant, user_count: u64, branch_count: u64) -> Self {
-        Self {
-            name: t.name.clone(),
-            subdomain: t.subdomain.clone(),
-            domain: t.domain.clone(),
-            logo_url: t.logo_url.clone(),
-            id: t.id.to_string(),
-            tier: t.tier.clone(),
-            subscription_status: t.subscription_status.as_str().to_owned(),
-            max_users: t.max_users.raw(),
-            max_branches: t.max_branches.raw(),
-            max_storage_gb: t.max_storage_gb.raw(),
-            features: t.features.clone(),
-            settings: t.settings.clone(),
-            meta_data: t.meta_data.clone(),
-            trial_ends_at: t.trial_ends_at.map(format_utc),
-            subscription_ends_at: t.subscription_ends_at.map(format_utc),
-            is_active: t.is_active,
-            created_at: format_utc(t.created_at),
-            updated_at: t.updated_at.map(format_utc),
-            user_count,
-            branch_count,
-        }
-    }
 }
 
 /// `TenantSummary` (§2): counts are active users and branches.

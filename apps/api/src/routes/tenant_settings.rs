@@ -11,15 +11,14 @@
 use crate::caller::Caller;
 use crate::error::{ApiError, format_utc};
 use crate::validation::{FieldError, FieldErrors, loc};
+use crate::views::TenantView;
 use actix_web::{HttpResponse, web};
+use harmony_tenancy::TenancyError;
 use harmony_tenancy::settings::TenantSettingsService;
 use harmony_tenancy::settings::model::{
     FormatSettings, LimitUsage, SettingsUpdate, Subscription, TierInfo, Usage,
 };
-use harmony_tenancy::{TenancyError, Tenant};
-use serde::Serialize;
 use serde_json::{Map, Value, json};
-use utoipa::ToSchema;
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -53,58 +52,6 @@ fn settings_error(e: TenancyError) -> ApiError {
             "value_error",
         )]),
         other => ApiError::from(other),
-    }
-}
-
-/// `TenantResponse` (§2); counts are 0 outside `GET /admin/tenants/{id}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TenantView {
-    name: String,
-    subdomain: String,
-    domain: Option<String>,
-    logo_url: Option<String>,
-    id: String,
-    tier: String,
-    subscription_status: String,
-    max_users: i64,
-    max_branches: i64,
-    max_storage_gb: i64,
-    features: Value,
-    settings: Value,
-    meta_data: Value,
-    trial_ends_at: Option<String>,
-    subscription_ends_at: Option<String>,
-    is_active: bool,
-    created_at: String,
-    updated_at: Option<String>,
-    user_count: u64,
-    branch_count: u64,
-}
-
-impl From<&Tenant> for TenantView {
-    fn from(t: &Tenant) -> Self {
-        Self {
-            name: t.name.clone(),
-            subdomain: t.subdomain.clone(),
-            domain: t.domain.clone(),
-            logo_url: t.logo_url.clone(),
-            id: t.id.to_string(),
-            tier: t.tier.clone(),
-            subscription_status: t.subscription_status.as_str().to_owned(),
-            max_users: t.max_users.raw(),
-            max_branches: t.max_branches.raw(),
-            max_storage_gb: t.max_storage_gb.raw(),
-            features: t.features.clone(),
-            settings: t.settings.clone(),
-            meta_data: t.meta_data.clone(),
-            trial_ends_at: t.trial_ends_at.map(format_utc),
-            subscription_ends_at: t.subscription_ends_at.map(format_utc),
-            is_active: t.is_active,
-            created_at: format_utc(t.created_at),
-            updated_at: t.updated_at.map(format_utc),
-            user_count: 0,
-            branch_count: 0,
-        }
     }
 }
 
