@@ -2,7 +2,7 @@
 //! 422 details, and identity errors into API errors.
 
 use crate::error::ApiError;
-use crate::validation::{FieldError, FieldErrors, loc};
+use crate::validation::{FieldErrors, body_value_error};
 use harmony_identity::IdentityError;
 use harmony_identity::model::{Email, Password, PersonName, Subdomain};
 use secrecy::SecretString;
@@ -11,13 +11,7 @@ use secrecy::SecretString;
 /// is `body -> <field>`, as if the body had been validated up front.
 pub fn identity_error(e: IdentityError) -> ApiError {
     match e {
-        IdentityError::Validation { field, message } => {
-            ApiError::validation(vec![FieldError::new(
-                loc("body", field),
-                format!("Value error, {message}"),
-                "value_error",
-            )])
-        }
+        IdentityError::Validation { field, message } => body_value_error(field, message),
         other => ApiError::from(other),
     }
 }

@@ -306,6 +306,17 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+/// A 422 for one body field refused by a domain rule after parsing (e.g. a
+/// value object checked in a service), shaped as if the body had been
+/// validated up front: `body -> <field>`, `Value error, <message>`.
+pub fn body_value_error(field: &str, message: impl Display) -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        loc("body", field),
+        format!("Value error, {message}"),
+        "value_error",
+    )])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

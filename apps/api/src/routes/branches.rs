@@ -7,7 +7,7 @@
 
 use crate::caller::Caller;
 use crate::error::{ApiError, format_utc};
-use crate::validation::{FieldError, FieldErrors, loc};
+use crate::validation::{FieldErrors, body_value_error};
 use actix_web::{HttpResponse, web};
 use harmony_kernel::{BranchId, Page, PageRequest};
 use harmony_tenancy::model::{Decimal, coordinate};
@@ -32,14 +32,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 type Tenancy = web::Data<TenancyService>;
 
-/// Maps a tenancy error; a service-side validation failure becomes a 422.
-fn tenancy_error(e: TenancyError) -> ApiError {
+/// Maps a tenancy error; a service-side validation failure becomes a 422
+/// on its body field.
+pub(crate) fn tenancy_error(e: TenancyError) -> ApiError {
     match e {
-        TenancyError::Validation { field, message } => ApiError::validation(vec![FieldError::new(
-            loc("body", field),
-            format!("Value error, {message}"),
-            "value_error",
-        )]),
+        TenancyError::Validation { field, message } => body_value_error(field, message),
         other => ApiError::from(other),
     }
 }

@@ -10,10 +10,10 @@
 
 use crate::caller::Caller;
 use crate::error::{ApiError, format_utc};
-use crate::validation::{FieldError, FieldErrors, loc};
+use crate::routes::branches::tenancy_error;
+use crate::validation::FieldErrors;
 use crate::views::TenantView;
 use actix_web::{HttpResponse, web};
-use harmony_tenancy::TenancyError;
 use harmony_tenancy::settings::TenantSettingsService;
 use harmony_tenancy::settings::model::{
     FormatSettings, LimitUsage, SettingsUpdate, Subscription, TierInfo, Usage,
@@ -43,26 +43,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 type Settings = web::Data<TenantSettingsService>;
 
-/// Maps a tenancy error; a service-side validation failure becomes a 422.
-fn settings_error(e: TenancyError) -> ApiError {
-    match e {
-        TenancyError::Validation { field, message } => ApiError::validation(vec![FieldError::new(
-            loc("body", field),
-            format!("Value error, {message}"),
-            "value_error",
-        )]),
-        other => ApiError::from(other),
-    }
-}
-
 /// The caller's tenant.
 #[utoipa::path(get, path = "/tenant-settings", tag = "tenant-settings", security(("bearer" = [])),
     responses((status = 200, body = TenantView), (status = 403)))]
 pub async fn get_tenant(svc: Settings, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let t = svc
-        .tenant(&caller.principal)
-        .await
-        .map_err(settings_error)?;
+    let t = svc.tenant(&caller.principal).await.map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(TenantView::from(&t)))
 }
 
@@ -91,7 +76,7 @@ pub async fn subscription(svc: Settings, caller: Caller) -> Result<HttpResponse,
     let s = svc
         .subscription(&caller.principal)
         .await
-        .map_err(settings_error)?;
+        .map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(subscription_json(&s)))
 }
 
@@ -102,7 +87,7 @@ pub async fn cancel_scheduled(svc: Settings, caller: Caller) -> Result<HttpRespo
     let tier = svc
         .cancel_scheduled_change(&caller.principal)
         .await
-        .map_err(settings_error)?;
+        .map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(json!({"message": "Scheduled downgrade cancelled", "tier": tier})))
 }
 
@@ -110,7 +95,7 @@ pub async fn cancel_scheduled(svc: Settings, caller: Caller) -> Result<HttpRespo
 #[utoipa::path(get, path = "/tenant-settings/usage", tag = "tenant-settings", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 403)))]
 pub async fn usage(svc: Settings, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let u: Usage = svc.usage(&caller.principal).await.map_err(settings_error)?;
+    let u: Usage = svc.usage(&caller.principal).await.map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(json!({
         "tenant_id": u.tenant_id.to_string(),
         "tenant_name": u.tenant_name,
@@ -149,7 +134,7 @@ fn limit_json(l: &LimitUsage) -> Value {
 #[utoipa::path(get, path = "/tenant-settings/limits/users", tag = "tenant-settings", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 403)))]
 pub async fn user_limit(svc: Settings, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let u = svc.usage(&caller.principal).await.map_err(settings_error)?;
+    let u = svc.usage(&caller.principal).await.map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(limit_json(&u.users)))
 }
 
@@ -157,7 +142,7 @@ pub async fn user_limit(svc: Settings, caller: Caller) -> Result<HttpResponse, A
 #[utoipa::path(get, path = "/tenant-settings/limits/branches", tag = "tenant-settings", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 403)))]
 pub async fn branch_limit(svc: Settings, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let u = svc.usage(&caller.principal).await.map_err(settings_error)?;
+    let u = svc.usage(&caller.principal).await.map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(limit_json(&u.branches)))
 }
 
@@ -180,7 +165,7 @@ fn tier_json(t: &TierInfo) -> Value {
 #[utoipa::path(get, path = "/tenant-settings/tiers", tag = "tenant-settings", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 403)))]
 pub async fn tiers(svc: Settings, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let (tiers, current) = svc.tiers(&caller.principal).await.map_err(settings_error)?;
+    let (tiers, current) = svc.tiers(&caller.principal).await.map_err(tenancy_error)?;
     let tiers: Vec<Value> = tiers.iter().map(tier_json).collect();
     Ok(HttpResponse::Ok().json(json!({"tiers": tiers, "current_tier": current})))
 }
@@ -244,7 +229,7 @@ pub async fn update_settings(
     let t = svc
         .update_settings(&caller.principal, &update)
         .await
-        .map_err(settings_error)?;
+        .map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(TenantView::from(&t)))
 }
 
@@ -252,10 +237,7 @@ pub async fn update_settings(
 #[utoipa::path(get, path = "/tenant-settings/format", tag = "tenant-settings", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 403)))]
 pub async fn get_format(svc: Settings, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let f = svc
-        .format(&caller.principal)
-        .await
-        .map_err(settings_error)?;
+    let f = svc.format(&caller.principal).await.map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(f))
 }
 
@@ -316,7 +298,7 @@ pub async fn update_format(
     let f = svc
         .update_format(&caller.principal, format)
         .await
-        .map_err(settings_error)?;
+        .map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(f))
 }
 
@@ -332,7 +314,7 @@ pub async fn feature(
     let enabled = svc
         .feature_enabled(&caller.principal, &name)
         .await
-        .map_err(settings_error)?;
+        .map_err(tenancy_error)?;
     Ok(HttpResponse::Ok().json(json!({"feature_name": name, "enabled": enabled})))
 }
 

@@ -66,6 +66,38 @@ fn search_condition(search: &str) -> Condition {
     })
 }
 
+/// A page of a tenant's active branches, HQ first, then newest; the one
+/// query behind the tenant's list and the operator's tenant view.
+pub(crate) async fn active_branch_page(
+    store: &SqlStore,
+    tenant_id: TenantId,
+    search: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<Branch>, StoreError> {
+    let db = store.connection();
+    let mut query = live_branches(tenant_id).filter(branches::Column::IsActive.eq(true));
+    if let Some(s) = search.filter(|s| !s.trim().is_empty()) {
+        query = query.filter(search_condition(s));
+    }
+    let total = query.clone().count(db).await.map_err(store_err)?;
+    let rows = query
+        .order_by(branches::Column::IsHq, Order::Desc)
+        .order_by(
+            timestamps::col(store.backend(), branches::Column::CreatedAt),
+            Order::Desc,
+        )
+        .order_by(branches::Column::Id, Order::Desc)
+        .offset(page.skip)
+        .limit(page.limit)
+        .all(db)
+        .await
+        .map_err(store_err)?;
+    Ok(Page {
+        items: rows.into_iter().map(branch_from_row).collect(),
+        total,
+    })
+}
+
 #[async_trait::async_trait]
 impl BranchStore for SqlStore {
     async fn commit_branches(&self, changes: &[BranchChange]) -> Result<(), StoreError> {
@@ -100,29 +132,7 @@ impl BranchStore for SqlStore {
         search: Option<String>,
         page: PageRequest,
     ) -> Result<Page<Branch>, StoreError> {
-        let db = self.connection();
-        let mut query =
-            live_branches(scope.tenant_id()).filter(branches::Column::IsActive.eq(true));
-        if let Some(s) = search.as_deref().filter(|s| !s.trim().is_empty()) {
-            query = query.filter(search_condition(s));
-        }
-        let total = query.clone().count(db).await.map_err(store_err)?;
-        let rows = query
-            .order_by(branches::Column::IsHq, Order::Desc)
-            .order_by(
-                timestamps::col(self.backend(), branches::Column::CreatedAt),
-                Order::Desc,
-            )
-            .order_by(branches::Column::Id, Order::Desc)
-            .offset(page.skip)
-            .limit(page.limit)
-            .all(db)
-            .await
-            .map_err(store_err)?;
-        Ok(Page {
-            items: rows.into_iter().map(branch_from_row).collect(),
-            total,
-        })
+        active_branch_page(self, scope.tenant_id(), search.as_deref(), page).await
     }
 
     async fn count_active_branches(&self, scope: &TenantScope) -> Result<u64, StoreError> {

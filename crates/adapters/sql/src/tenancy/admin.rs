@@ -2,10 +2,10 @@
 //! Head counts of a list page come from two grouped queries, never one
 //! query per tenant.
 
-use super::{count_active, like_pattern, live_branches};
+use super::{count_active, like_pattern};
 use crate::entity::{branches, tenants, users};
 use crate::error::store_err;
-use crate::map::tenancy::{branch_from_row, tenant_from_row};
+use crate::map::tenancy::tenant_from_row;
 use crate::store::SqlStore;
 use crate::timestamps;
 use harmony_kernel::{OperatorScope, Page, PageRequest, StoreError, TenantId};
@@ -231,25 +231,7 @@ impl TenantDirectory for SqlStore {
         id: TenantId,
         page: PageRequest,
     ) -> Result<Page<Branch>, StoreError> {
-        let db = self.connection();
-        let query = live_branches(id).filter(branches::Column::IsActive.eq(true));
-        let total = query.clone().count(db).await.map_err(store_err)?;
-        let rows = query
-            .order_by(branches::Column::IsHq, Order::Desc)
-            .order_by(
-                timestamps::col(self.backend(), branches::Column::CreatedAt),
-                Order::Desc,
-            )
-            .order_by(branches::Column::Id, Order::Desc)
-            .offset(page.skip)
-            .limit(page.limit)
-            .all(db)
-            .await
-            .map_err(store_err)?;
-        Ok(Page {
-            items: rows.into_iter().map(branch_from_row).collect(),
-            total,
-        })
+        super::active_branch_page(self, id, None, page).await
     }
 
     async fn tenant_facts(&self, _scope: &OperatorScope) -> Result<Vec<TenantFacts>, StoreError> {
