@@ -13,6 +13,8 @@ mod m20261125_000002_auth;
 mod m20261125_000003_outbox;
 mod m20261125_000004_branches;
 mod m20261125_000005_tiers;
+mod m20261125_000006_audit;
+mod m20261125_000007_platform;
 mod util;
 
 /// The ordered list of Harmony's migrations; run with [`MigratorTrait::up`].
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_outbox::Migration),
             Box::new(m20261125_000004_branches::Migration),
             Box::new(m20261125_000005_tiers::Migration),
+            Box::new(m20261125_000006_audit::Migration),
+            Box::new(m20261125_000007_platform::Migration),
         ]
     }
 }

@@ -54,6 +54,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
+        let origin = crate::origin::origin_of(req);
         let identity = req.app_data::<web::Data<IdentityService>>().cloned();
         Box::pin(async move {
             let token = token?;
@@ -63,7 +64,10 @@ impl FromRequest for Caller {
                 .authenticate(&token)
                 .await
                 .map_err(identity_error)?;
-            Ok(Self { principal, user })
+            Ok(Self {
+                principal: principal.with_origin(origin),
+                user,
+            })
         })
     }
 }

@@ -21,6 +21,7 @@ pub mod identity_http;
 pub mod logging;
 pub mod middleware;
 pub mod openapi;
+pub mod origin;
 pub mod rate_limit;
 pub mod routes;
 pub mod seed;

@@ -173,6 +173,8 @@ pub async fn middleware<B: MessageBody + 'static>(
         .hit(&key, route.rule(), OffsetDateTime::now_utc())
         .await;
     if !decision.allowed {
+        metrics::counter!("rate_limit_rejections_total", "policy" => route.name.clone())
+            .increment(1);
         tracing::warn!(rule = %route.name, %client, retry_after = decision.retry_after_secs(),
             "rate limit exceeded");
         let err = ApiError::rate_limited(

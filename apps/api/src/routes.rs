@@ -15,12 +15,18 @@ pub mod account_closure;
 pub mod admin_stats;
 pub mod admin_tenants;
 pub mod admin_users;
+pub mod audit;
+pub mod audit_archives;
+pub mod audit_query;
 pub mod auth;
 pub mod branches;
+pub mod impersonation;
 pub mod permissions;
+pub mod platform;
 pub mod tenant_settings;
 pub mod user_query;
 pub mod users;
+pub mod users_account;
 
 use actix_web::web;
 use utoipa::openapi::OpenApi;
@@ -57,6 +63,13 @@ impl RouteModule {
 /// The production route modules (the lead appends auth, users, admin users, ...).
 pub fn modules() -> Vec<RouteModule> {
     vec![
+        // before auth: its `/auth` scope would shadow `/auth/impersonation/end`
+        RouteModule::new(
+            "impersonation",
+            impersonation::configure,
+            impersonation::openapi,
+        ),
+        RouteModule::new("platform", platform::configure, platform::openapi),
         RouteModule::new("auth", auth::configure, auth::openapi),
         RouteModule::new("users", users::configure, users::openapi),
         RouteModule::new("branches", branches::configure, branches::openapi),
@@ -67,6 +80,7 @@ pub fn modules() -> Vec<RouteModule> {
             admin_tenants::openapi,
         ),
         RouteModule::new("admin_stats", admin_stats::configure, admin_stats::openapi),
+        RouteModule::new("audit", audit::configure, audit::openapi),
         RouteModule::new("permissions", permissions::configure, permissions::openapi),
         // before tenant_settings: its `/tenant-settings` scope would shadow it
         RouteModule::new(

@@ -50,7 +50,9 @@ pub async fn seed(identity: &IdentityService) -> anyhow::Result<Vec<SeededAccoun
             company_name: Some(PersonName::parse(name)?),
             subdomain: Some(Subdomain::parse(sub)?),
         };
-        let tokens = match identity.register(cmd).await {
+        // the CLI seeds: no request, so the trail records no address
+        let origin = harmony_kernel::Origin::default();
+        let tokens = match identity.register(cmd, &origin).await {
             Ok((_, _, tokens)) => tokens,
             Err(
                 harmony_identity::IdentityError::EmailAlreadyRegistered

@@ -83,6 +83,8 @@ pub fn app_state(runtime: &Runtime) -> AppState {
         .with_data(runtime.tenancy.clone())
         .with_data(crate::routes::admin_tenants::service(runtime))
         .with_data(runtime.tenant_settings.clone())
+        .with_data(runtime.audit.clone())
+        .with_data(runtime.platform.clone())
         .with_rate_limiter(runtime.rate_limiter.clone())
 }
 

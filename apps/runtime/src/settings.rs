@@ -90,8 +90,14 @@ pub struct Settings {
     pub worker: WorkerSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Metrics and trace export.
+    pub observability: ObservabilitySettings,
     /// First-start bootstrap.
     pub bootstrap: BootstrapSettings,
+    /// Audit trail storage.
+    pub audit: AuditSettings,
+    /// Developer tools (never in production).
+    pub dev: DevSettings,
 }
 
 /// `[server]`.
@@ -354,6 +360,34 @@ pub struct LogSettings {
     pub level: String,
     /// Line format.
     pub format: LogFormat,
+    /// Records kept in memory for the admin log view (newest win); never
+    /// read back from a log file.
+    #[serde(default = "default_buffer_capacity")]
+    pub buffer_capacity: usize,
+}
+
+const fn default_buffer_capacity() -> usize {
+    2000
+}
+
+/// `[observability]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObservabilitySettings {
+    /// Serve Prometheus metrics at `/metrics` (unauthenticated: keep it off
+    /// the public listener or switch it off).
+    #[serde(default = "enabled")]
+    pub metrics_enabled: bool,
+    /// OTLP/HTTP collector (`http://collector:4318`); `None` (empty in files)
+    /// exports no traces and costs nothing.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub otlp_endpoint: Option<String>,
+    /// Overrides the binary's own service name (`harmony-api`, `harmony-worker`).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub service_name: Option<String>,
+}
+
+const fn enabled() -> bool {
+    true
 }
 
 /// `[bootstrap]`.
@@ -363,6 +397,22 @@ pub struct BootstrapSettings {
     pub create_admin_on_first_start: bool,
     /// That admin's e-mail.
     pub admin_email: String,
+}
+
+/// `[audit]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditSettings {
+    /// Root of the archive files (`<dir>/audit/…`), written by the archive
+    /// endpoints before the archived rows are deleted.
+    pub archive_dir: PathBuf,
+}
+
+/// `[dev]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DevSettings {
+    /// Destructive developer tools: clearing the audit trail and deleting
+    /// archive files (the contract's `DEV_MODE`). Refused in production.
+    pub tools: bool,
 }
 
 /// Reads an optional string where empty (or blank) means "not set", so files

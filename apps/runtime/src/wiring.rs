@@ -31,8 +31,12 @@ pub struct Runtime {
     pub identity: Arc<IdentityService>,
     /// Tenancy use cases (branches).
     pub tenancy: Arc<TenancyService>,
+    /// Audit trail use cases (the SQL store, archives under `audit.archive_dir`).
+    pub audit: Arc<harmony_audit::AuditService>,
     /// Tenant self-service settings use cases.
     pub tenant_settings: Arc<harmony_tenancy::settings::TenantSettingsService>,
+    /// Platform settings use cases.
+    pub platform: Arc<harmony_tenancy::platform::PlatformService>,
     /// The outbox, for the delivery worker.
     pub outbox: Arc<dyn OutboxStore>,
     /// E-mail templates.
@@ -169,6 +173,14 @@ impl Runtime {
             identity_config(&settings),
         ));
         let tenancy = Arc::new(TenancyService::new(sql.clone(), clock.clone()));
+        let audit = Arc::new(harmony_audit::AuditService::new(
+            sql.clone(),
+            Arc::new(harmony_adapters_fs::FsArchiveStore::new(
+                settings.audit.archive_dir.clone(),
+            )),
+            clock.clone(),
+            settings.dev.tools,
+        ));
         let mailer = match overrides.mailer {
             Some(m) => m,
             None => mailer(&settings)?,
@@ -195,9 +207,14 @@ impl Runtime {
                 sql.clone(),
                 clock.clone(),
             )),
+            platform: Arc::new(harmony_tenancy::platform::PlatformService::new(
+                sql.clone(),
+                clock.clone(),
+            )),
             sql,
             identity,
             tenancy,
+            audit,
             renderer,
             mailer,
             clock,

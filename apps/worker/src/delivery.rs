@@ -142,6 +142,7 @@ impl OutboxWorker {
         if stop() {
             return Ok(report);
         }
+        let started = std::time::Instant::now();
         let lease = time::Duration::try_from(self.config.lease).unwrap_or(time::Duration::MINUTE);
         let claimed = self
             .store
@@ -160,6 +161,8 @@ impl OutboxWorker {
             let outcome = self.attempt(message).await;
             self.record(message, outcome, &mut report).await;
         }
+        metrics::histogram!("worker_job_duration_seconds", "job" => "outbox_delivery")
+            .record(started.elapsed().as_secs_f64());
         Ok(report)
     }
 
@@ -225,12 +228,14 @@ impl OutboxWorker {
                 let error = truncate(error);
                 tracing::warn!(outbox_id = %id, attempt, retry_at = %at, %error, "delivery failed; will retry");
                 report.retried += 1;
+                metrics::counter!("outbox_delivery_failures_total", "outcome" => "retry").increment(1);
                 self.store.mark_failed(id, &error, Some(at)).await
             }
             Outcome::Dead(error) => {
                 let error = truncate(error);
                 tracing::error!(outbox_id = %id, attempt, %error, "delivery failed for good; message is dead");
                 report.dead += 1;
+                metrics::counter!("outbox_delivery_failures_total", "outcome" => "dead").increment(1);
                 self.store.mark_failed(id, &error, None).await
             }
         };

@@ -114,6 +114,16 @@ pub enum IdentityError {
     /// Owners close the tenant instead.
     #[error("Owners cannot delete their account. Use account closure to delete the entire tenant.")]
     OwnerCannotDeleteSelf,
+    /// An impersonation token may not do this (change passwords, close or
+    /// delete accounts, transfer ownership, start another impersonation).
+    #[error("Not allowed while impersonating a user")]
+    ImpersonationForbidden,
+    /// Only active tenant users of active tenants can be impersonated.
+    #[error("Only active users of active tenants can be impersonated")]
+    NotImpersonable,
+    /// Ending an impersonation with an ordinary token.
+    #[error("This session is not an impersonation")]
+    NotImpersonating,
     /// The records changed while the use case ran (optimistic locking).
     #[error("The record was changed by someone else. Please reload and retry.")]
     Conflict,
@@ -171,6 +181,7 @@ impl DomainError for IdentityError {
             | Self::IncorrectPassword
             | Self::TransferToSelf
             | Self::TransferToInactive
+            | Self::NotImpersonating
             | Self::OwnerCannotDeleteSelf => K::BadRequest,
             Self::InvalidCredentials | Self::InvalidRefreshToken | Self::InvalidAccessToken => {
                 K::Unauthenticated
@@ -182,9 +193,10 @@ impl DomainError for IdentityError {
             | Self::SubscriptionInactive
             | Self::InviteSubscriptionInactive
             | Self::CannotManagePeer
+            | Self::ImpersonationForbidden
             | Self::NotOwnPassword => K::Forbidden,
             Self::TenantNotFound | Self::UserNotFound => K::NotFound,
-            Self::Conflict => K::Conflict,
+            Self::Conflict | Self::NotImpersonable => K::Conflict,
             Self::Internal(_) | Self::Store(_) => K::Internal,
         }
     }
@@ -225,6 +237,9 @@ impl DomainError for IdentityError {
             Self::TransferToSelf => "transfer_to_self",
             Self::TransferToInactive => "transfer_to_inactive",
             Self::OwnerCannotDeleteSelf => "owner_cannot_delete_self",
+            Self::ImpersonationForbidden => "impersonation_forbidden",
+            Self::NotImpersonable => "not_impersonable",
+            Self::NotImpersonating => "not_impersonating",
             Self::Conflict => "concurrent_modification",
             Self::Internal(_) | Self::Store(_) => "internal_error",
         }

@@ -3,6 +3,7 @@
 use crate::model::{
     Email, OneTimeToken, Password, PasswordHash, RefreshToken, Session, TokenPurpose, User,
 };
+use harmony_kernel::AuditEntry;
 use harmony_kernel::outbox::OutboxMessage;
 use harmony_kernel::{
     BranchId, OperatorScope, Page, PageRequest, SessionId, StoreError, SystemRole, TenantId,
@@ -99,6 +100,9 @@ pub enum Change {
         /// The tenant.
         tenant_id: TenantId,
     },
+    /// Append an entry to its tenant's audit chain, in the same transaction
+    /// as the changes it describes (a failed append undoes them).
+    Audit(AuditEntry),
 }
 
 /// Filters of the tenant user list (§3.2 #1).
@@ -253,6 +257,9 @@ pub struct Claims {
     pub issued_at: OffsetDateTime,
     /// Expires at.
     pub expires_at: OffsetDateTime,
+    /// The `act` (actor) claim of RFC 8693: the system admin acting through
+    /// an impersonation token; `None` for ordinary tokens.
+    pub actor: Option<UserId>,
 }
 
 /// Why a token was refused.

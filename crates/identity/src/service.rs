@@ -15,13 +15,19 @@ mod account;
 mod admin_tenants;
 mod auth;
 mod closure;
+mod impersonation;
 mod links;
+mod profile;
 mod registration;
 mod users;
 
 pub use admin_tenants::{TenantCreateCommand, TenantCreateError};
 pub use closure::CLOSURE_PHRASE;
+pub use impersonation::{
+    DEFAULT_IMPERSONATION_MINUTES, Impersonation, ImpersonationRequest, MAX_IMPERSONATION_MINUTES,
+};
 pub use links::{AcceptInvite, VerifyOutcome};
+pub use profile::ProfileUpdate;
 pub use registration::{BootstrappedAdmin, RegisterCommand};
 pub use users::{InviteCommand, NewUser, UserUpdate};
 
@@ -31,7 +37,7 @@ use crate::ports::{
     Change, Claims, IdentityStore, PasswordHasher, SecretGenerator, TokenCodec, TokenKind,
 };
 use harmony_kernel::mail::{EmailJob, MailTemplate};
-use harmony_kernel::{Clock, Principal, SessionId, TenantScope};
+use harmony_kernel::{AuditEntry, Clock, Principal, SessionId, TenantScope};
 use harmony_tenancy::Tenant;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
@@ -101,6 +107,15 @@ pub struct IdentityService {
 
 /// Records an update of `user`: bumps its version and `updated_at` in place
 /// and returns the optimistic-locked change.
+/// `entry` as an entry about `user`: in their tenant's trail, with the user
+/// as resource and their address as the first detail (§8).
+fn about_user(entry: AuditEntry, user: &User) -> AuditEntry {
+    entry
+        .tenant(user.tenant_id())
+        .resource_id(user.id)
+        .detail("email", user.email.as_str())
+}
+
 fn updated(user: &mut User, now: OffsetDateTime) -> Change {
     let expected_version = user.version;
     user.version += 1;
@@ -173,6 +188,7 @@ impl IdentityService {
             session_id: row.session_id,
             issued_at: row.issued_at,
             expires_at: row.issued_at + ttl,
+            actor: None,
         }
     }
 
@@ -222,6 +238,7 @@ impl IdentityService {
             user_id: user.id,
             created_at: now,
             revoked_at: None,
+            impersonator_id: None,
         };
         let (row, pair) = self.issue(user, session.id, now);
         (

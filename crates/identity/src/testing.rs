@@ -156,6 +156,7 @@ pub(crate) fn session_and_token(user_id: UserId, at: OffsetDateTime) -> (Session
         user_id,
         created_at: at,
         revoked_at: None,
+        impersonator_id: None,
     };
     let token = RefreshToken {
         id: Uuid::new_v4(),

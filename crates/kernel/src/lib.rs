@@ -7,6 +7,7 @@
 //! of the transactional outbox, of mail delivery and of rate limiting. It
 //! performs no I/O.
 
+pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod ids;
@@ -19,6 +20,7 @@ pub mod rate_limit;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use audit::{AuditEntry, AuditStatus, Origin};
 pub use clock::{Clock, SystemClock};
 pub use error::{AccessError, DomainError, ErrorKind, StoreError};
 pub use ids::{BranchId, OutboxId, SessionId, TenantId, UserId};

@@ -4,6 +4,7 @@
 //! constructor, so a tenant id from a request path or body can never reach a
 //! query as a scope.
 
+use crate::audit::Origin;
 use crate::error::AccessError;
 use crate::ids::{SessionId, TenantId, UserId};
 use crate::permission::{SystemPermission, TenantPermission};
@@ -87,11 +88,17 @@ enum PrincipalKind {
 }
 
 /// The verified caller of a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Besides who calls it carries where the request came from ([`Origin`]) and,
+/// during an impersonation, the system admin really acting, so every audit
+/// entry written on its behalf names both.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     user_id: UserId,
     session: Option<SessionId>,
     kind: PrincipalKind,
+    impersonator: Option<UserId>,
+    origin: Origin,
 }
 
 /// Proof that the caller acts inside exactly one tenant.
@@ -121,6 +128,12 @@ impl Principal {
             user_id,
             session,
             kind: PrincipalKind::TenantUser { tenant_id, role },
+            impersonator: None,
+            origin: Origin {
+                ip: None,
+                user_agent: None,
+                request_id: None,
+            },
         }
     }
 
@@ -134,7 +147,39 @@ impl Principal {
             user_id,
             session,
             kind: PrincipalKind::System { role },
+            impersonator: None,
+            origin: Origin {
+                ip: None,
+                user_agent: None,
+                request_id: None,
+            },
         }
+    }
+
+    /// The same caller, seen as coming from `origin` (set once per request
+    /// by the transport).
+    #[must_use]
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// The same caller, acting through an impersonation started by the
+    /// system admin `actor`. Only token verification calls this.
+    #[must_use]
+    pub const fn impersonated_by(mut self, actor: UserId) -> Self {
+        self.impersonator = Some(actor);
+        self
+    }
+
+    /// The system admin really acting, when this is an impersonation.
+    pub const fn impersonator(&self) -> Option<UserId> {
+        self.impersonator
+    }
+
+    /// Where the request came from.
+    pub const fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// The calling user.

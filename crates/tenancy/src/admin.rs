@@ -21,7 +21,7 @@ pub use writes::{STATUS_KEYS, StatusChange, SubscriptionUpdate, TenantUpdate, na
 
 use crate::model::{Branch, Limit, SubscriptionStatus, Tenant};
 use harmony_kernel::{
-    OperatorScope, Page, PageRequest, StoreError, SystemRole, TenantId, TenantRole,
+    AuditEntry, OperatorScope, Page, PageRequest, StoreError, SystemRole, TenantId, TenantRole,
 };
 use time::OffsetDateTime;
 
@@ -205,11 +205,13 @@ pub trait TenantDirectory: Send + Sync {
     /// tier, status, limits, features, settings, meta data, dates, flags)
     /// unless the stored `updated_at` differs from `expected_updated_at`
     /// (`StaleVersion`); a duplicate domain is `Conflict` (§3.5 writes).
+    /// `audit` is appended in the same transaction.
     async fn save_tenant(
         &self,
         scope: &OperatorScope,
         tenant: &Tenant,
         expected_updated_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     /// The user, branch and storage caps of the active catalogue tier

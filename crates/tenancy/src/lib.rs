@@ -10,8 +10,11 @@
 //! executable contract: `testing` (feature `testing`).
 
 pub mod admin;
+mod audit;
+mod commands;
 pub mod error;
 pub mod model;
+pub mod platform;
 pub mod ports;
 pub mod service;
 pub mod settings;

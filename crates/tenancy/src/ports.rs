@@ -2,7 +2,7 @@
 //! branch use case's outcome atomically and answers scoped reads.
 
 use crate::model::{Branch, Limit, Tenant};
-use harmony_kernel::{BranchId, Page, PageRequest, StoreError, TenantId, TenantScope};
+use harmony_kernel::{AuditEntry, BranchId, Page, PageRequest, StoreError, TenantId, TenantScope};
 use time::OffsetDateTime;
 
 /// `StoreError::Conflict` text for a refused [`BranchChange::ReserveBranchSlot`].
@@ -50,6 +50,8 @@ pub enum BranchChange {
         /// Change time.
         at: OffsetDateTime,
     },
+    /// Append an entry to its tenant's audit chain, in the same transaction.
+    Audit(AuditEntry),
 }
 
 /// Persistence of tenants' branches. Every read takes a [`TenantScope`], so

@@ -15,6 +15,8 @@
 //! inactive branch the headquarters are refused, so a tenant always keeps
 //! exactly one active headquarters.
 
+use crate::audit as branch_audit;
+pub use crate::commands::{BranchUpdate, NewBranch};
 use crate::error::TenancyError;
 use crate::model::{Branch, Tenant, coordinate};
 use crate::ports::{
@@ -24,78 +26,7 @@ use harmony_kernel::{
     AccessError, BranchId, Clock, Page, PageRequest, Principal, StoreError, SystemRole,
     TenantPermission, TenantRole, TenantScope,
 };
-use rust_decimal::Decimal;
 use std::sync::Arc;
-
-/// `POST /branches` (`BranchCreate`) after the contract's defaults.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewBranch {
-    /// Display name, 1–255 characters.
-    pub name: String,
-    /// Code, 1–50 characters, unique within the tenant.
-    pub code: String,
-    /// Become the headquarters (demotes the current one).
-    pub is_hq: bool,
-    /// Street address.
-    pub address: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Province.
-    pub province: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// Country (contract default "Indonesia").
-    pub country: String,
-    /// Phone.
-    pub phone: Option<String>,
-    /// Contact e-mail (not validated, per contract).
-    pub email: Option<String>,
-    /// Latitude.
-    pub latitude: Option<Decimal>,
-    /// Longitude.
-    pub longitude: Option<Decimal>,
-    /// Time zone (contract default "Asia/Jakarta").
-    pub timezone: String,
-    /// Currency (contract default "IDR").
-    pub currency: String,
-}
-
-/// `PUT /branches/{id}` (`BranchUpdate`): `None` leaves a field unchanged;
-/// for nullable fields `Some(None)` clears it.
-#[allow(clippy::option_option, reason = "absent key vs explicit null")]
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BranchUpdate {
-    /// New name.
-    pub name: Option<String>,
-    /// New code.
-    pub code: Option<String>,
-    /// `true` promotes to headquarters; `false` on the headquarters is refused.
-    pub is_hq: Option<bool>,
-    /// Street address.
-    pub address: Option<Option<String>>,
-    /// City.
-    pub city: Option<Option<String>>,
-    /// Province.
-    pub province: Option<Option<String>>,
-    /// Postal code.
-    pub postal_code: Option<Option<String>>,
-    /// Country.
-    pub country: Option<String>,
-    /// Phone.
-    pub phone: Option<Option<String>>,
-    /// Contact e-mail.
-    pub email: Option<Option<String>>,
-    /// Latitude.
-    pub latitude: Option<Option<Decimal>>,
-    /// Longitude.
-    pub longitude: Option<Option<Decimal>>,
-    /// Time zone.
-    pub timezone: Option<String>,
-    /// Currency.
-    pub currency: Option<String>,
-    /// Deactivate (delete rules apply) or reactivate (limit applies).
-    pub is_active: Option<bool>,
-}
 
 /// Tenancy's use cases over its ports; cheap to clone and share.
 #[derive(Clone)]
@@ -260,6 +191,7 @@ impl TenancyService {
             });
         }
         changes.push(BranchChange::InsertBranch(branch.clone()));
+        changes.push(branch_audit::created(who, &branch, now));
         self.store
             .commit_branches(&changes)
             .await
@@ -351,6 +283,7 @@ impl TenancyService {
             branch: next.clone(),
             expected_version: old.version,
         });
+        changes.push(branch_audit::updated(who, &old, &next, now));
         self.store
             .commit_branches(&changes)
             .await
@@ -383,10 +316,13 @@ impl TenancyService {
             ..old.clone()
         };
         self.store
-            .commit_branches(&[BranchChange::UpdateBranch {
-                branch: next,
-                expected_version: old.version,
-            }])
+            .commit_branches(&[
+                BranchChange::UpdateBranch {
+                    branch: next,
+                    expected_version: old.version,
+                },
+                BranchChange::Audit(branch_audit::entry(who, "branch.deleted", &old, now)),
+            ])
             .await
             .map_err(|e| commit_error(e, &old.code, &tenant))
     }
@@ -406,6 +342,15 @@ impl TenancyService {
         if !old.is_active {
             return Err(TenancyError::InactiveHeadquarters);
         }
+        // the headquarters sorts first among the live, active branches
+        let first = PageRequest { skip: 0, limit: 1 };
+        let previous_hq = self
+            .store
+            .list_branches(&scope, None, first)
+            .await?
+            .items
+            .into_iter()
+            .find(|b| b.is_hq);
         let now = self.clock.now();
         let next = Branch {
             is_hq: true,
@@ -423,6 +368,12 @@ impl TenancyService {
                     branch: next.clone(),
                     expected_version: old.version,
                 },
+                BranchChange::Audit(
+                    branch_audit::entry(who, "branch.updated", &next, now)
+                        .detail("action", "set_as_headquarters")
+                        .detail("new_hq", next.id.to_string())
+                        .detail("previous_hq", previous_hq.map(|b| b.id.to_string())),
+                ),
             ])
             .await
             .map_err(|e| commit_error(e, &next.code, &tenant))?;

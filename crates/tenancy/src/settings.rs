@@ -20,9 +20,12 @@ pub mod model;
 pub mod ports;
 pub mod update;
 
+use crate::audit::tenant_entry;
 use crate::error::TenancyError;
 use crate::model::Tenant;
-use harmony_kernel::{AccessError, Clock, Principal, TenantPermission, TenantRole, TenantScope};
+use harmony_kernel::{
+    AccessError, AuditEntry, Clock, Principal, TenantPermission, TenantRole, TenantScope,
+};
 use model::{FormatSettings, SettingsUpdate, Subscription, TierInfo, Usage, fallback_tiers};
 use ports::TenantSettingsStore;
 use std::sync::Arc;
@@ -69,15 +72,17 @@ impl TenantSettingsService {
     }
 
     /// Stores `next`, decided from `read`, unless the record changed meanwhile.
+    /// `audit` describes the change and commits with it.
     async fn save(
         &self,
         scope: &TenantScope,
         read: &Tenant,
         next: &Tenant,
+        audit: AuditEntry,
     ) -> Result<(), TenancyError> {
         Ok(self
             .store
-            .update_tenant(scope, next, read.updated_at)
+            .update_tenant(scope, next, read.updated_at, &audit)
             .await?)
     }
 
@@ -152,13 +157,17 @@ impl TenantSettingsService {
         if tenant.scheduled_tier_code.is_none() {
             return Err(TenancyError::NoScheduledChange);
         }
+        let now = self.clock.now();
         let next = Tenant {
             scheduled_tier_code: None,
             scheduled_tier_effective_at: None,
-            updated_at: Some(self.clock.now()),
+            updated_at: Some(now),
             ..tenant.clone()
         };
-        self.save(&scope, &tenant, &next).await?;
+        let audit = tenant_entry(who, "upgrade.cancelled", &tenant, now)
+            .detail("action", "cancel_scheduled_downgrade")
+            .detail("cancelled_tier", tenant.scheduled_tier_code.clone());
+        self.save(&scope, &tenant, &next, audit).await?;
         Ok(next.tier)
     }
 
@@ -172,8 +181,11 @@ impl TenantSettingsService {
         update: &SettingsUpdate,
     ) -> Result<Tenant, TenancyError> {
         let (scope, tenant) = self.editor(who).await?;
-        let next = update.apply(&tenant, self.clock.now())?;
-        self.save(&scope, &tenant, &next).await?;
+        let now = self.clock.now();
+        let next = update.apply(&tenant, now)?;
+        let audit = tenant_entry(who, "settings.updated", &tenant, now)
+            .detail("updated_fields", update.sent_fields());
+        self.save(&scope, &tenant, &next, audit).await?;
         Ok(next)
     }
 
@@ -201,12 +213,15 @@ impl TenantSettingsService {
             serde_json::to_value(&format).map_err(|e| TenancyError::validation("format", e))?;
         let mut patch = serde_json::Map::new();
         patch.insert("format".to_owned(), value);
+        let now = self.clock.now();
         let next = Tenant {
             settings: model::merge_settings(&tenant.settings, &patch),
-            updated_at: Some(self.clock.now()),
+            updated_at: Some(now),
             ..tenant.clone()
         };
-        self.save(&scope, &tenant, &next).await?;
+        let audit = tenant_entry(who, "settings.updated", &tenant, now)
+            .detail("updated_fields", ["format"]);
+        self.save(&scope, &tenant, &next, audit).await?;
         Ok(format)
     }
 

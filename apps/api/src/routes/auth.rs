@@ -3,6 +3,7 @@
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::identity_http::{self as parse, identity_error};
+use crate::origin::RequestOrigin;
 use crate::validation::FieldErrors;
 use crate::views::{MessageView, TenantMiniView, TokenView, UserView};
 use actix_web::{HttpResponse, web};
@@ -87,10 +88,14 @@ pub struct RegisteredView {
     responses((status = 201, body = RegisteredView), (status = 400, description = "Email already registered / Subdomain already taken"), (status = 422)))]
 pub async fn register(
     identity: Identity,
+    RequestOrigin(origin): RequestOrigin,
     body: web::Json<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
     let cmd = body.into_inner().parse()?;
-    let (tenant, user, tokens) = identity.register(cmd).await.map_err(identity_error)?;
+    let (tenant, user, tokens) = identity
+        .register(cmd, &origin)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Created().json(RegisteredView {
         message: "Registration successful",
         tenant: TenantMiniView::from(&tenant),
@@ -124,6 +129,7 @@ pub struct LoggedInView {
     responses((status = 200, body = LoggedInView), (status = 401, description = "Incorrect email or password"), (status = 403, description = "Tenant is inactive")))]
 pub async fn login(
     identity: Identity,
+    RequestOrigin(origin): RequestOrigin,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -135,7 +141,7 @@ pub async fn login(
         return Err(ApiError::internal("validation passed without values"));
     };
     let (user, tenant, tokens) = identity
-        .login(&email, &password, body.tenant_subdomain.as_deref())
+        .login(&email, &password, body.tenant_subdomain.as_deref(), &origin)
         .await
         .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(LoggedInView {
@@ -178,6 +184,7 @@ pub struct ForgotPasswordBody {
     responses((status = 200, body = MessageView)))]
 pub async fn forgot_password(
     identity: Identity,
+    RequestOrigin(origin): RequestOrigin,
     body: web::Json<ForgotPasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = FieldErrors::new();
@@ -185,7 +192,7 @@ pub async fn forgot_password(
     e.finish()?;
     if let Some(email) = email {
         identity
-            .forgot_password(&email)
+            .forgot_password(&email, &origin)
             .await
             .map_err(identity_error)?;
     }
@@ -209,6 +216,7 @@ pub struct ResetPasswordBody {
     responses((status = 200, body = MessageView), (status = 400, description = "Invalid or expired reset token")))]
 pub async fn reset_password(
     identity: Identity,
+    RequestOrigin(origin): RequestOrigin,
     body: web::Json<ResetPasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -220,7 +228,7 @@ pub async fn reset_password(
         return Err(ApiError::internal("validation passed without values"));
     };
     identity
-        .reset_password(&token, &password)
+        .reset_password(&token, &password, &origin)
         .await
         .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(MessageView {
@@ -241,13 +249,14 @@ pub struct TokenBody {
     responses((status = 200, body = MessageView), (status = 400, description = "Invalid verification token")))]
 pub async fn verify_email(
     identity: Identity,
+    RequestOrigin(origin): RequestOrigin,
     body: web::Json<TokenBody>,
 ) -> Result<HttpResponse, ApiError> {
     let mut e = FieldErrors::new();
     let token = parse::required(&mut e, "token", body.into_inner().token);
     e.finish()?;
     let outcome = identity
-        .verify_email(&token.unwrap_or_default())
+        .verify_email(&token.unwrap_or_default(), &origin)
         .await
         .map_err(identity_error)?;
     let message = match outcome {
@@ -346,6 +355,7 @@ pub struct AcceptedView {
     responses((status = 200, body = AcceptedView), (status = 400, description = "Invalid invitation token / Invitation has expired")))]
 pub async fn accept_invite(
     identity: Identity,
+    RequestOrigin(origin): RequestOrigin,
     body: web::Json<AcceptInviteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -364,7 +374,10 @@ pub async fn accept_invite(
         first_name,
         last_name,
     };
-    let (user, _tenant, tokens) = identity.accept_invite(cmd).await.map_err(identity_error)?;
+    let (user, _tenant, tokens) = identity
+        .accept_invite(cmd, &origin)
+        .await
+        .map_err(identity_error)?;
     Ok(HttpResponse::Ok().json(AcceptedView {
         message: "Invitation accepted successfully",
         user: InvitedUserView {

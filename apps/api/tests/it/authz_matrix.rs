@@ -216,6 +216,11 @@ async fn admin_tenants_write_endpoints() {
     check_group(Group::AdminTenantsWrite).await;
 }
 
+#[tokio::test]
+async fn platform_settings_profile_and_impersonation_endpoints() {
+    check_group(Group::Platform).await;
+}
+
 /// The rows' implied access equals the contract's §4.5 summary, except for
 /// the documented deviations (which must still differ, or be removed).
 #[test]
@@ -256,6 +261,9 @@ fn rows_cover_every_protected_foundation_endpoint() {
         "/api/v1/tenant-settings",
         "/api/v1/admin/stats",
         "/api/v1/admin/tenants",
+        "/api/v1/admin/platform-settings",
+        "/api/v1/admin/profile",
+        "/api/v1/admin/impersonation",
     ];
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

@@ -173,6 +173,13 @@ impl Settings {
                         .to_owned(),
                 );
             }
+            if self.dev.tools {
+                problems.push(
+                    "dev.tools is on: it lets admins clear the audit trail; \
+                     set HARMONY__DEV__TOOLS=false"
+                        .to_owned(),
+                );
+            }
         }
         for (name, rule) in self.rate_limit.rules() {
             if rule.limit == 0 || rule.window_seconds == 0 {
@@ -180,6 +187,14 @@ impl Settings {
                     "rate_limit.{name}: limit and window_seconds must be at least 1"
                 ));
             }
+        }
+        if let Some(url) = &self.observability.otlp_endpoint
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            problems.push(format!(
+                "observability.otlp_endpoint `{url}` must be an http:// or https:// URL \
+                 (OTLP/HTTP, e.g. http://127.0.0.1:4318)"
+            ));
         }
         if problems.is_empty() {
             Ok(())

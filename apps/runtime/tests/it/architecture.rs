@@ -3,7 +3,12 @@
 use std::path::{Path, PathBuf};
 
 /// Domain crates: pure, embeddable, no infrastructure.
-const DOMAIN_CRATES: [&str; 3] = ["crates/kernel", "crates/identity", "crates/tenancy"];
+const DOMAIN_CRATES: [&str; 4] = [
+    "crates/kernel",
+    "crates/identity",
+    "crates/tenancy",
+    "crates/audit",
+];
 
 /// Crates that bind a technology; only adapters and apps may depend on them.
 const INFRASTRUCTURE: [&str; 14] = [

@@ -10,7 +10,8 @@
 //!
 //! `tenant_id` and `tenant_role` are **omitted** (not `null`) for system
 //! users, and `system_role` is omitted for tenant users. On decode, `null` is
-//! accepted as absent.
+//! accepted as absent. Impersonation tokens add the RFC 8693 actor claim
+//! `"act": {"sub": "<system admin uuid>"}`; it is omitted otherwise.
 
 use harmony_identity::ports::{Claims, TokenCodec, TokenError, TokenKind};
 use harmony_kernel::{SessionId, SystemRole, TenantId, TenantRole, UserId};
@@ -81,6 +82,14 @@ struct WireClaims {
     #[serde(rename = "type")]
     kind: WireKind,
     sid: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    act: Option<WireActor>,
+}
+
+/// RFC 8693 §4.1 actor claim: `{"sub": "<uuid>"}`.
+#[derive(Debug, Serialize, Deserialize)]
+struct WireActor {
+    sub: Uuid,
 }
 
 impl From<TokenKind> for WireKind {
@@ -114,6 +123,7 @@ impl From<&Claims> for WireClaims {
             jti: c.jti,
             kind: c.kind.into(),
             sid: c.session_id.into_uuid(),
+            act: c.actor.map(|a| WireActor { sub: a.into_uuid() }),
         }
     }
 }
@@ -145,6 +155,7 @@ impl TryFrom<WireClaims> for Claims {
             session_id: SessionId::from_uuid(w.sid),
             issued_at: time(w.iat)?,
             expires_at: time(w.exp)?,
+            actor: w.act.map(|a| UserId::from_uuid(a.sub)),
         })
     }
 }
@@ -203,7 +214,36 @@ mod tests {
             session_id: SessionId::new(),
             issued_at: at(1_700_000_000),
             expires_at: at(1_700_001_800),
+            actor: None,
         }
+    }
+
+    fn payload_json(token: &str) -> serde_json::Value {
+        use base64::Engine as _;
+        let payload = token.split('.').nth(1).unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn the_actor_claim_roundtrips_in_rfc_8693_shape() {
+        let c = codec(SECRET);
+        let admin = UserId::new();
+        let claims = Claims {
+            actor: Some(admin),
+            ..tenant_claims(TokenKind::Access)
+        };
+        let token = c.encode(&claims);
+        let json = payload_json(&token);
+        assert_eq!(json["act"]["sub"], admin.into_uuid().to_string());
+        assert_eq!(
+            c.decode(&token, TokenKind::Access, at(1_700_000_100)),
+            Ok(claims)
+        );
+        let plain = c.encode(&tenant_claims(TokenKind::Access));
+        assert!(payload_json(&plain).get("act").is_none());
     }
 
     const SECRET: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCD";

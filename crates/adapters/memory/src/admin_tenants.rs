@@ -4,7 +4,7 @@
 
 use crate::identity::{InMemoryStore, State};
 use harmony_identity::model::{User, UserKind};
-use harmony_kernel::{OperatorScope, Page, PageRequest, StoreError, TenantId};
+use harmony_kernel::{AuditEntry, OperatorScope, Page, PageRequest, StoreError, TenantId};
 use harmony_tenancy::admin::{
     AccountRole, TenantDirectory, TenantFacts, TenantFilter, TenantSummaryRow, TenantUsage,
     UserCriteria,
@@ -188,6 +188,7 @@ impl TenantDirectory for InMemoryStore {
         _scope: &OperatorScope,
         tenant: &Tenant,
         expected_updated_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut state = self.lock();
         if tenant.domain.is_some()
@@ -215,6 +216,7 @@ impl TenantDirectory for InMemoryStore {
             (t.trial_ends_at, t.subscription_ends_at);
         (stored.is_active, stored.deleted_at, stored.updated_at) =
             (t.is_active, t.deleted_at, t.updated_at);
+        state.audit.append(std::slice::from_ref(audit));
         Ok(())
     }
 

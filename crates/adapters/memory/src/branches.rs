@@ -53,6 +53,7 @@ impl State {
                     }
                 }
             }
+            BranchChange::Audit(entry) => self.audit.append(std::slice::from_ref(&entry)),
         }
         self.check_branch_rules()
     }

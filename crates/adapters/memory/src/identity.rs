@@ -29,6 +29,8 @@ pub(crate) struct State {
     refresh_tokens: HashMap<Uuid, RefreshToken>,
     one_time_tokens: HashMap<Uuid, OneTimeToken>,
     pub(crate) outbox: Vec<OutboxEntry>,
+    pub(crate) audit: crate::audit::AuditLog,
+    pub(crate) platform: Option<harmony_tenancy::platform::PlatformSettings>,
 }
 
 /// One in-memory database for identity and the outbox (see the crate docs).
@@ -139,6 +141,7 @@ impl State {
             }
             Change::Outbox(message) => self.outbox.push(OutboxEntry::new(message)),
             Change::DeleteTenant { tenant_id } => self.delete_tenant(tenant_id)?,
+            Change::Audit(entry) => self.audit.append(std::slice::from_ref(&entry)),
         }
         Ok(())
     }

@@ -10,13 +10,16 @@
 //! the fallback of the Redis one.
 
 mod admin_tenants;
+mod audit;
 mod branches;
 mod clock;
 mod identity;
 mod outbox;
+mod platform;
 mod rate_limit;
 mod settings;
 
+pub use audit::InMemoryArchiveStore;
 pub use clock::{FixedClock, ManualClock};
 pub use identity::InMemoryStore;
 pub use rate_limit::{DEFAULT_MAX_KEYS, InProcessRateLimiter};

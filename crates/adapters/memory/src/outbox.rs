@@ -41,7 +41,27 @@ impl OutboxEntry {
     }
 }
 
+/// Outbox depth for metrics: messages still to deliver, and dead letters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxStats {
+    /// Neither delivered nor dead.
+    pub pending: u64,
+    /// Given up on.
+    pub dead: u64,
+}
+
 impl InMemoryStore {
+    /// Counts pending and dead outbox messages, like `SqlStore::outbox_stats`.
+    pub fn outbox_stats(&self) -> OutboxStats {
+        let state = self.lock();
+        let count =
+            |f: fn(&OutboxEntry) -> bool| state.outbox.iter().filter(|e| f(e)).count() as u64;
+        OutboxStats {
+            pending: count(OutboxEntry::is_pending),
+            dead: count(|e| e.dead),
+        }
+    }
+
     /// The last recorded failure of a message (tests).
     pub fn outbox_last_error(&self, id: OutboxId) -> Option<String> {
         let state = self.lock();

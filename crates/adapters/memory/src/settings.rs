@@ -3,7 +3,7 @@
 
 use crate::identity::InMemoryStore;
 use harmony_identity::ports::IdentityStore;
-use harmony_kernel::{StoreError, TenantScope};
+use harmony_kernel::{AuditEntry, StoreError, TenantScope};
 use harmony_tenancy::Tenant;
 use harmony_tenancy::ports::BranchStore;
 use harmony_tenancy::settings::model::TierInfo;
@@ -21,6 +21,7 @@ impl TenantSettingsStore for InMemoryStore {
         scope: &TenantScope,
         tenant: &Tenant,
         expected_updated_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut state = self.lock();
         let stored = state
@@ -36,6 +37,7 @@ impl TenantSettingsStore for InMemoryStore {
             .clone_from(&tenant.scheduled_tier_code);
         stored.scheduled_tier_effective_at = tenant.scheduled_tier_effective_at;
         stored.updated_at = tenant.updated_at;
+        state.audit.append(std::slice::from_ref(audit));
         Ok(())
     }
 

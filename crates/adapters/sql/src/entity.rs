@@ -1,8 +1,11 @@
 //! sea-orm entities, one module per table. Timestamps use the `time` crate.
 
+pub mod audit_chain_heads;
+pub mod audit_logs;
 pub mod branches;
 pub mod one_time_tokens;
 pub mod outbox;
+pub mod platform_settings;
 pub mod refresh_tokens;
 pub mod sessions;
 pub mod subscription_tiers;

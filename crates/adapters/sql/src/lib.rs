@@ -6,6 +6,7 @@
 //! backend-specific pieces (`FOR UPDATE SKIP LOCKED`, SQLite timestamp
 //! comparisons) are chosen at run time from the connection's backend.
 
+mod audit;
 #[allow(missing_docs)]
 pub mod entity;
 mod error;

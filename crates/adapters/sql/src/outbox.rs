@@ -86,6 +86,35 @@ fn truncate(s: &str) -> String {
     s.chars().take(MAX_ERROR_CHARS).collect()
 }
 
+/// Outbox depth for metrics: messages still to deliver, and dead letters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxStats {
+    /// Neither delivered nor dead (due now or scheduled for a retry).
+    pub pending: u64,
+    /// Given up on; they need an operator.
+    pub dead: u64,
+}
+
+impl SqlStore {
+    /// Counts pending and dead outbox messages (read-only, for the `/metrics`
+    /// scrape; kept off the `OutboxStore` port because only operators need it).
+    ///
+    /// # Errors
+    /// `StoreError` on backend failure.
+    pub async fn outbox_stats(&self) -> Result<OutboxStats, StoreError> {
+        let db = self.connection();
+        let dead = outbox::Entity::find()
+            .filter(Column::DeadAt.is_not_null())
+            .count(db)
+            .await
+            .map_err(store_err)?;
+        Ok(OutboxStats {
+            pending: self.pending_count().await?,
+            dead,
+        })
+    }
+}
+
 #[async_trait::async_trait]
 impl OutboxStore for SqlStore {
     async fn enqueue(&self, messages: &[OutboxMessage]) -> Result<(), StoreError> {

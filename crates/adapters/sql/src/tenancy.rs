@@ -3,6 +3,7 @@
 mod admin;
 mod admin_writes;
 mod commit;
+mod platform;
 mod settings;
 
 use crate::entity::{branches, tenants, users};

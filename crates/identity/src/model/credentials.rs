@@ -281,6 +281,10 @@ pub struct Session {
     pub created_at: OffsetDateTime,
     /// Set on logout, password change or reset, or refresh-token reuse.
     pub revoked_at: Option<OffsetDateTime>,
+    /// The system admin who started this session as an impersonation of
+    /// `user_id`; `None` for the user's own sign-ins. Checked against the
+    /// token's `act` claim on every request.
+    pub impersonator_id: Option<UserId>,
 }
 
 /// One refresh token of a session's rotation chain. Only its digest is stored;

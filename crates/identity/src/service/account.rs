@@ -2,12 +2,12 @@
 //! transfer and self-deletion.
 
 use super::users::{InviteCommand, check_new_user, email_conflict, soft_delete};
-use super::{IdentityService, updated};
+use super::{IdentityService, about_user, updated};
 use crate::error::IdentityError;
 use crate::model::{Password, TokenPurpose, User, UserKind, creation_full_name};
 use crate::ports::{Change, Verification};
 use harmony_kernel::mail::MailTemplate;
-use harmony_kernel::{Principal, TenantPermission, TenantRole, UserId};
+use harmony_kernel::{AuditEntry, Principal, TenantPermission, TenantRole, UserId};
 use secrecy::SecretString;
 
 impl IdentityService {
@@ -26,6 +26,7 @@ impl IdentityService {
         current: &SecretString,
         new: &Password,
     ) -> Result<(), IdentityError> {
+        Self::refuse_impersonation(who)?;
         if who.user_id() != user_id {
             return Err(IdentityError::NotOwnPassword);
         }
@@ -45,6 +46,10 @@ impl IdentityService {
             updated(&mut user, now),
             Change::RevokeUserSessions { user_id, at: now },
             Self::mail(&user, MailTemplate::PasswordChanged, vars, now),
+            Change::Audit(about_user(
+                AuditEntry::by(who, "auth.password_changed", "user", now),
+                &user,
+            )),
         ];
         Ok(self.store.commit(&changes).await?)
     }
@@ -93,10 +98,14 @@ impl IdentityService {
             "inviter_name": inviter.display_name(), "tenant_name": tenant.name,
             "invitation_url": self.link("accept-invite", &token), "role": role,
         });
+        let audit = about_user(AuditEntry::by(who, "user.invited", "user", now), &user)
+            .detail("tenant_role", cmd.tenant_role.as_str())
+            .detail("invited_by", inviter.email.as_str());
         let changes = [
             Change::InsertUser(user.clone()),
             Change::InsertOneTimeToken(record),
             Self::mail(&user, MailTemplate::UserInvitation, vars, now),
+            Change::Audit(audit),
         ];
         self.store.commit(&changes).await.map_err(email_conflict)?;
         Ok(user)
@@ -111,6 +120,7 @@ impl IdentityService {
         new_owner_id: UserId,
         password: &SecretString,
     ) -> Result<User, IdentityError> {
+        Self::refuse_impersonation(who)?;
         let scope = who.require_owner()?;
         self.active_tenant(&scope).await?;
         let mut owner = self
@@ -146,7 +156,16 @@ impl IdentityService {
             tenant_id,
             role: TenantRole::Owner,
         };
-        let changes = [updated(&mut owner, now), updated(&mut target, now)];
+        let audit = AuditEntry::by(who, "user.role_changed", "tenant", now)
+            .resource_id(tenant_id)
+            .detail("action", "ownership_transfer")
+            .detail("previous_owner", owner.email.as_str())
+            .detail("new_owner", target.email.as_str());
+        let changes = [
+            updated(&mut owner, now),
+            updated(&mut target, now),
+            Change::Audit(audit),
+        ];
         self.store.commit(&changes).await?;
         Ok(target)
     }
@@ -158,6 +177,7 @@ impl IdentityService {
         who: &Principal,
         password: &SecretString,
     ) -> Result<User, IdentityError> {
+        Self::refuse_impersonation(who)?;
         let scope = who.tenant_scope()?;
         if who.tenant_role() == Some(TenantRole::Owner) {
             return Err(IdentityError::OwnerCannotDeleteSelf);
@@ -170,7 +190,12 @@ impl IdentityService {
         if !self.password_matches(password, &user).await {
             return Err(IdentityError::IncorrectPassword);
         }
-        let changes = soft_delete(&mut user, who.user_id(), self.clock.now());
+        let now = self.clock.now();
+        let mut changes = soft_delete(&mut user, who.user_id(), now).to_vec();
+        changes.push(Change::Audit(
+            about_user(AuditEntry::by(who, "user.deleted", "user", now), &user)
+                .detail("action", "self_delete"),
+        ));
         self.store.commit(&changes).await?;
         Ok(user)
     }

@@ -9,7 +9,8 @@ use crate::error::IdentityError;
 use crate::model::{Email, Password, PersonName, Subdomain, User, UserKind};
 use crate::ports::Change;
 use harmony_kernel::{
-    AccessError, DomainError, ErrorKind, Principal, StoreError, SystemPermission, TenantRole,
+    AccessError, AuditEntry, DomainError, ErrorKind, Principal, StoreError, SystemPermission,
+    TenantRole,
 };
 use harmony_tenancy::{Branch, Limit, Tenant};
 
@@ -152,10 +153,19 @@ impl IdentityService {
         (owner.first_name, owner.last_name) = (Some(first), Some(last));
         owner.default_branch_id = Some(hq.id);
         owner.is_verified = true;
+        let audit = AuditEntry::by(who, "tenant.created", "tenant", now)
+            .tenant(Some(tenant.id))
+            .resource_id(tenant.id)
+            .detail("tenant_name", tenant.name.as_str())
+            .detail("subdomain", tenant.subdomain.as_str())
+            .detail("tier", tenant.tier.as_str())
+            .detail("admin_email", owner.email.as_str())
+            .detail("created_by", "super_admin");
         let changes = [
             Change::InsertTenant(tenant.clone()),
             Change::InsertBranch(hq),
             Change::InsertUser(owner.clone()),
+            Change::Audit(audit),
         ];
         self.store.commit(&changes).await.map_err(|e| match e {
             StoreError::Conflict(what) if what.contains("subdomain") => {

@@ -1,10 +1,12 @@
 //! Sign-in, token verification, refresh-token rotation and logout.
 
-use super::{IdentityService, TokenPair, updated};
+use super::{IdentityService, TokenPair, about_user, updated};
 use crate::error::IdentityError;
 use crate::model::{Email, Password, RefreshToken, User, UserKind};
 use crate::ports::{Change, TokenKind, Verification};
-use harmony_kernel::{Principal, StoreError};
+use harmony_kernel::{
+    AuditEntry, Origin, Principal, StoreError, SystemPermission, SystemRole, TenantRole, UserId,
+};
 use harmony_tenancy::Tenant;
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -26,6 +28,7 @@ impl IdentityService {
         email: &Email,
         password: &SecretString,
         tenant_subdomain: Option<&str>,
+        origin: &Origin,
     ) -> Result<(User, Option<Tenant>, TokenPair), IdentityError> {
         let Some(user) = self.login_candidate(email, tenant_subdomain).await? else {
             self.hasher.verify_dummy(password).await;
@@ -33,6 +36,14 @@ impl IdentityService {
         };
         let verification = self.hasher.verify(password, &user.password_hash).await;
         if verification == Verification::Mismatch {
+            // §8: no user id on failures (nobody was authenticated)
+            let failed = about_user(
+                AuditEntry::anonymous(origin, "auth.login_failed", "user", self.clock.now()),
+                &user,
+            )
+            .detail("reason", "incorrect_password")
+            .failed();
+            self.store.commit(&[Change::Audit(failed)]).await?;
             return Err(IdentityError::InvalidCredentials);
         }
         let tenant = self.user_tenant(&user).await?;
@@ -58,6 +69,14 @@ impl IdentityService {
             let mut changes = vec![updated(&mut fresh, now)];
             let (session, pair) = self.start_session(&fresh, now);
             changes.extend(session);
+            let audit = about_user(
+                AuditEntry::anonymous(origin, "auth.login", "user", now),
+                &fresh,
+            )
+            .user(Some(fresh.id))
+            .detail("system_role", fresh.system_role().map(SystemRole::as_str))
+            .detail("tenant_role", fresh.tenant_role().map(TenantRole::as_str));
+            changes.push(Change::Audit(audit));
             match self.store.commit(&changes).await {
                 Ok(()) => return Ok((fresh, tenant, pair)),
                 Err(StoreError::StaleVersion) => {} // a parallel login won; decide again
@@ -116,8 +135,15 @@ impl IdentityService {
             .decode(access_token, TokenKind::Access, now)
             .map_err(|_| IdentityError::InvalidAccessToken)?;
         let session = self.store.session(claims.session_id).await?;
-        if !session.is_some_and(|s| s.revoked_at.is_none() && s.user_id == claims.user_id) {
+        if !session.is_some_and(|s| {
+            s.revoked_at.is_none()
+                && s.user_id == claims.user_id
+                && s.impersonator_id == claims.actor
+        }) {
             return Err(IdentityError::InvalidAccessToken);
+        }
+        if let Some(actor) = claims.actor {
+            self.check_impersonator(actor).await?;
         }
         let user = self
             .store
@@ -135,7 +161,27 @@ impl IdentityService {
                 Principal::verified_tenant_user(user.id, sid, tenant_id, role)
             }
         };
-        Ok((principal, user))
+        Ok(match claims.actor {
+            Some(actor) => (principal.impersonated_by(actor), user),
+            None => (principal, user),
+        })
+    }
+
+    /// An impersonation lasts only while its admin is a live, active system
+    /// user still allowed to impersonate.
+    async fn check_impersonator(&self, actor: UserId) -> Result<(), IdentityError> {
+        let allowed = self
+            .store
+            .user(actor)
+            .await?
+            .filter(|u| u.is_live() && u.is_active)
+            .and_then(|u| u.system_role())
+            .is_some_and(|r| r.grants(SystemPermission::TenantsImpersonate));
+        if allowed {
+            Ok(())
+        } else {
+            Err(IdentityError::InvalidAccessToken)
+        }
     }
 
     /// Exchanges a refresh token for a new pair, rotating it (§3.1 #9).
@@ -232,13 +278,17 @@ impl IdentityService {
 
     /// Ends the caller's session: its access and refresh tokens stop working.
     pub async fn logout(&self, who: &Principal) -> Result<(), IdentityError> {
+        if who.impersonator().is_some() {
+            return self.end_impersonation(who).await;
+        }
         if let Some(id) = who.session() {
-            self.store
-                .commit(&[Change::RevokeSession {
-                    id,
-                    at: self.clock.now(),
-                }])
-                .await?;
+            let now = self.clock.now();
+            let mut changes = vec![Change::RevokeSession { id, at: now }];
+            if let Some(user) = self.store.user(who.user_id()).await? {
+                let audit = about_user(AuditEntry::by(who, "auth.logout", "user", now), &user);
+                changes.push(Change::Audit(audit));
+            }
+            self.store.commit(&changes).await?;
         }
         Ok(())
     }

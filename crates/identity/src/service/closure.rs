@@ -3,7 +3,7 @@
 use super::IdentityService;
 use crate::error::IdentityError;
 use crate::ports::Change;
-use harmony_kernel::{AccessError, Principal, TenantRole};
+use harmony_kernel::{AccessError, AuditEntry, Principal, TenantRole};
 use harmony_tenancy::Tenant;
 use secrecy::SecretString;
 
@@ -31,6 +31,7 @@ impl IdentityService {
         confirmation_phrase: &str,
         password: &SecretString,
     ) -> Result<Tenant, IdentityError> {
+        Self::refuse_impersonation(who)?;
         let scope = who.require_owner()?;
         let tenant = self.active_tenant(&scope).await?;
         let owner = self
@@ -49,9 +50,18 @@ impl IdentityService {
         if !self.password_matches(password, &owner).await {
             return Err(IdentityError::IncorrectPassword);
         }
-        let changes = [Change::DeleteTenant {
-            tenant_id: tenant.id,
-        }];
+        let audit = AuditEntry::by(who, "tenant.deleted", "tenant", self.clock.now())
+            .resource_id(tenant.id)
+            .detail("tenant_name", tenant.name.as_str())
+            .detail("owner_email", owner.email.as_str())
+            .detail("action", "account_closure");
+        // the trail outlives the tenant: audit rows have no foreign key to it
+        let changes = [
+            Change::DeleteTenant {
+                tenant_id: tenant.id,
+            },
+            Change::Audit(audit),
+        ];
         self.store.commit(&changes).await?;
         Ok(tenant)
     }

@@ -1,11 +1,11 @@
 //! The e-mailed links: password reset, e-mail verification, invitations.
 
-use super::{IdentityService, TokenPair, updated};
+use super::{IdentityService, TokenPair, about_user, updated};
 use crate::error::IdentityError;
 use crate::model::{Email, OneTimeToken, Password, PersonName, TokenPurpose, User};
 use crate::ports::Change;
 use harmony_kernel::mail::MailTemplate;
-use harmony_kernel::{Principal, StoreError};
+use harmony_kernel::{AuditEntry, Origin, Principal, StoreError};
 use harmony_tenancy::Tenant;
 
 /// Input of `POST /auth/accept-invite`, already parsed.
@@ -35,7 +35,11 @@ impl IdentityService {
     /// the account exists, and spends comparable work either way (defect 13):
     /// for a usable account it retires older reset tokens, stores the new
     /// token's digest and queues the reset e-mail in one commit.
-    pub async fn forgot_password(&self, email: &Email) -> Result<(), IdentityError> {
+    pub async fn forgot_password(
+        &self,
+        email: &Email,
+        origin: &Origin,
+    ) -> Result<(), IdentityError> {
         let user = self
             .store
             .user_by_email(email)
@@ -62,13 +66,23 @@ impl IdentityService {
             },
             Change::InsertOneTimeToken(record),
             Self::mail(&user, MailTemplate::PasswordReset, vars, now),
+            Change::Audit(about_user(
+                AuditEntry::anonymous(origin, "auth.password_reset_request", "user", now)
+                    .user(Some(user.id)),
+                &user,
+            )),
         ];
         Ok(self.store.commit(&changes).await?)
     }
 
     /// Sets a new password from a reset link (§3.1 #6): the token is used up,
     /// every session of the user is revoked (defect 2) and a notice is queued.
-    pub async fn reset_password(&self, token: &str, new: &Password) -> Result<(), IdentityError> {
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        new: &Password,
+        origin: &Origin,
+    ) -> Result<(), IdentityError> {
         let now = self.clock.now();
         let (record, mut user) = self
             .redeemable(TokenPurpose::PasswordReset, token)
@@ -93,6 +107,11 @@ impl IdentityService {
                 at: now,
             },
             Self::mail(&user, MailTemplate::PasswordChanged, vars, now),
+            Change::Audit(about_user(
+                AuditEntry::anonymous(origin, "auth.password_reset", "user", now)
+                    .user(Some(user.id)),
+                &user,
+            )),
         ];
         self.store.commit(&changes).await.map_err(|e| match e {
             StoreError::StaleVersion => IdentityError::InvalidResetToken,
@@ -118,7 +137,11 @@ impl IdentityService {
 
     /// Confirms an address from a verification link (§3.1 #7); links expire
     /// after `verification_ttl` (defect 14).
-    pub async fn verify_email(&self, token: &str) -> Result<VerifyOutcome, IdentityError> {
+    pub async fn verify_email(
+        &self,
+        token: &str,
+        origin: &Origin,
+    ) -> Result<VerifyOutcome, IdentityError> {
         let now = self.clock.now();
         let (record, mut user) = self
             .redeemable(TokenPurpose::EmailVerification, token)
@@ -139,6 +162,11 @@ impl IdentityService {
                 id: record.id,
                 at: now,
             },
+            Change::Audit(about_user(
+                AuditEntry::anonymous(origin, "auth.email_verified", "user", now)
+                    .user(Some(user.id)),
+                &user,
+            )),
         ];
         self.store.commit(&changes).await?;
         Ok(VerifyOutcome::Verified)
@@ -184,6 +212,7 @@ impl IdentityService {
     pub async fn accept_invite(
         &self,
         cmd: AcceptInvite,
+        origin: &Origin,
     ) -> Result<(User, Tenant, TokenPair), IdentityError> {
         let now = self.clock.now();
         let (record, mut user) = self
@@ -235,6 +264,13 @@ impl IdentityService {
         ];
         let (session, pair) = self.start_session(&user, now);
         changes.extend(session);
+        changes.push(Change::Audit(
+            about_user(
+                AuditEntry::anonymous(origin, "user.updated", "user", now).user(Some(user.id)),
+                &user,
+            )
+            .detail("action", "invitation_accepted"),
+        ));
         self.store.commit(&changes).await.map_err(|e| match e {
             StoreError::StaleVersion => IdentityError::InvalidInvitationToken,
             StoreError::Conflict(what) if what.contains("user_limit") => {

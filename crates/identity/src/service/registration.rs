@@ -1,6 +1,6 @@
 //! Self-registration of a tenant with its owner, and system user creation.
 
-use super::{IdentityService, TokenPair};
+use super::{IdentityService, TokenPair, about_user};
 use crate::error::IdentityError;
 use crate::model::{
     Email, Password, PersonName, Subdomain, User, UserKind, company_name, split_admin_name,
@@ -8,7 +8,7 @@ use crate::model::{
 };
 use crate::ports::Change;
 use harmony_kernel::mail::MailTemplate;
-use harmony_kernel::{StoreError, SystemRole, TenantRole};
+use harmony_kernel::{AuditEntry, Origin, StoreError, SystemRole, TenantRole};
 use harmony_tenancy::{Branch, Tenant};
 use secrecy::SecretString;
 
@@ -53,6 +53,7 @@ impl IdentityService {
     pub async fn register(
         &self,
         cmd: RegisterCommand,
+        origin: &Origin,
     ) -> Result<(Tenant, User, TokenPair), IdentityError> {
         if self.store.user_by_email(&cmd.admin_email).await?.is_some() {
             return Err(IdentityError::EmailAlreadyRegistered);
@@ -98,6 +99,23 @@ impl IdentityService {
         ];
         changes.extend(session);
         changes.push(Self::mail(&owner, MailTemplate::Welcome, vars, now));
+        let by_owner = |action, resource| {
+            AuditEntry::anonymous(origin, action, resource, now)
+                .user(Some(owner.id))
+                .tenant(Some(tenant.id))
+        };
+        changes.push(Change::Audit(
+            by_owner("tenant.created", "tenant")
+                .resource_id(tenant.id)
+                .detail("tenant_name", tenant.name.as_str())
+                .detail("subdomain", tenant.subdomain.as_str())
+                .detail("tier", tenant.tier.as_str()),
+        ));
+        changes.push(Change::Audit(
+            about_user(by_owner("user.created", "user"), &owner)
+                .detail("tenant_role", TenantRole::Owner.as_str())
+                .detail("via", "registration"),
+        ));
         self.store
             .commit(&changes)
             .await

@@ -1,12 +1,12 @@
 //! Tenant user management (§3.2) and the platform's user list.
 
-use super::{IdentityService, updated};
+use super::{IdentityService, about_user, updated};
 use crate::error::IdentityError;
 use crate::model::{Email, Password, PersonName, User, UserKind, creation_full_name, may_manage};
 use crate::ports::{Change, UserFilter, UserListing};
 use harmony_kernel::{
-    BranchId, Page, PageRequest, Principal, StoreError, SystemPermission, TenantPermission,
-    TenantRole, TenantScope, UserId,
+    AuditEntry, BranchId, Page, PageRequest, Principal, StoreError, SystemPermission,
+    TenantPermission, TenantRole, TenantScope, UserId,
 };
 use harmony_tenancy::Tenant;
 use time::OffsetDateTime;
@@ -222,8 +222,12 @@ impl IdentityService {
             tenant_id: scope.tenant_id(),
             limit: tenant.max_users,
         };
+        let audit = about_user(AuditEntry::by(who, "user.created", "user", now), &user)
+            .detail("tenant_role", cmd.tenant_role.as_str())
+            .detail("business_role", user.business_role.clone())
+            .detail("created_by", who.user_id().to_string());
         self.store
-            .commit(&[seat, Change::InsertUser(user.clone())])
+            .commit(&[seat, Change::InsertUser(user.clone()), Change::Audit(audit)])
             .await
             .map_err(|e| seat_or_email_conflict(e, &tenant))?;
         Ok(user)
@@ -271,10 +275,24 @@ impl IdentityService {
             }
             _ => {}
         }
+        let fields = sent_fields(&update);
+        let new_role = update
+            .tenant_role
+            .filter(|r| Some(*r) != user.tenant_role());
         apply_fields(&mut user, update);
+        let action = if new_role.is_some() {
+            "user.role_changed"
+        } else {
+            "user.updated"
+        };
+        let audit = about_user(AuditEntry::by(who, action, "user", now), &user)
+            .detail("updated_fields", fields)
+            .detail("updated_by", who.user_id().to_string())
+            .detail("new_tenant_role", new_role.map(TenantRole::as_str));
         let mut changes: Vec<Change> = seat.into_iter().collect();
         changes.push(updated(&mut user, now));
         changes.extend(extra);
+        changes.push(Change::Audit(audit));
         self.store
             .commit(&changes)
             .await
@@ -292,7 +310,13 @@ impl IdentityService {
             .await?
             .ok_or(IdentityError::UserNotFound)?;
         check_delete(who, &user)?;
-        let changes = soft_delete(&mut user, who.user_id(), self.clock.now());
+        let now = self.clock.now();
+        let mut changes = soft_delete(&mut user, who.user_id(), now).to_vec();
+        changes.push(Change::Audit(
+            about_user(AuditEntry::by(who, "user.deleted", "user", now), &user)
+                .detail("tenant_role", user.tenant_role().map(TenantRole::as_str))
+                .detail("deleted_by", who.user_id().to_string()),
+        ));
         Ok(self.store.commit(&changes).await?)
     }
 
@@ -367,7 +391,24 @@ pub(super) fn seat_or_email_conflict(e: StoreError, tenant: &Tenant) -> Identity
 
 /// Applies the sent keys; `full_name` is recomputed from the stored names
 /// when a name was sent.
-fn apply_fields(user: &mut User, u: UserUpdate) {
+/// The names of the fields an update sends, for the audit trail.
+pub(super) fn sent_fields(u: &UserUpdate) -> Vec<&'static str> {
+    [
+        ("first_name", u.first_name.is_some()),
+        ("last_name", u.last_name.is_some()),
+        ("phone", u.phone.is_some()),
+        ("avatar_url", u.avatar_url.is_some()),
+        ("default_branch_id", u.default_branch_id.is_some()),
+        ("tenant_role", u.tenant_role.is_some()),
+        ("business_role", u.business_role.is_some()),
+        ("is_active", u.is_active.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, sent)| sent.then_some(name))
+    .collect()
+}
+
+pub(super) fn apply_fields(user: &mut User, u: UserUpdate) {
     let names_sent = u.first_name.is_some() || u.last_name.is_some();
     if let Some(v) = u.first_name {
         user.first_name = v.map(PersonName::into_string);

@@ -2,6 +2,7 @@ use crate::fakes::{Harness, PASSWORD, email, password, principal, secret};
 use crate::users::create;
 use harmony_identity::IdentityError;
 use harmony_identity::ports::UserFilter;
+use harmony_kernel::Origin;
 use harmony_kernel::mail::MailTemplate;
 use harmony_kernel::{PageRequest, TenantRole};
 
@@ -110,7 +111,12 @@ async fn change_password_is_own_only_revokes_sessions_and_notifies() {
     assert!(h.svc.authenticate(&pair.access_token).await.is_err());
     assert_eq!(h.mails(MailTemplate::PasswordChanged).len(), 1);
     h.svc
-        .login(&email("ada@example.com"), &secret("Other1234"), None)
+        .login(
+            &email("ada@example.com"),
+            &secret("Other1234"),
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap();
 }

@@ -2,6 +2,7 @@ use crate::fakes::{Harness, PASSWORD, email, secret};
 use harmony_identity::IdentityError;
 use harmony_identity::model::PasswordHash;
 use harmony_identity::ports::{Change, IdentityStore};
+use harmony_kernel::Origin;
 use std::sync::atomic::Ordering;
 use time::Duration;
 
@@ -12,17 +13,22 @@ async fn wrong_password_unknown_account_and_unknown_tenant_answer_the_same() {
     let e = email("ada@example.com");
     let wrong = h
         .svc
-        .login(&e, &secret("Wrong1234"), None)
+        .login(&e, &secret("Wrong1234"), None, &Origin::default())
         .await
         .unwrap_err();
     let unknown = h
         .svc
-        .login(&email("nobody@example.com"), &secret(PASSWORD), None)
+        .login(
+            &email("nobody@example.com"),
+            &secret(PASSWORD),
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap_err();
     let bad_tenant = h
         .svc
-        .login(&e, &secret(PASSWORD), Some("nope"))
+        .login(&e, &secret(PASSWORD), Some("nope"), &Origin::default())
         .await
         .unwrap_err();
     for err in [&wrong, &unknown, &bad_tenant] {
@@ -32,7 +38,12 @@ async fn wrong_password_unknown_account_and_unknown_tenant_answer_the_same() {
     assert_eq!(h.hasher.dummy_calls.load(Ordering::SeqCst), 2);
     let (user, t, _) = h
         .svc
-        .login(&e, &secret(PASSWORD), Some(&tenant.subdomain))
+        .login(
+            &e,
+            &secret(PASSWORD),
+            Some(&tenant.subdomain),
+            &Origin::default(),
+        )
         .await
         .unwrap();
     assert_eq!(t.unwrap().id, tenant.id);
@@ -53,7 +64,12 @@ async fn login_is_refused_for_an_inactive_tenant() {
     h.store.update_tenant(tenant.id, |t| t.is_active = false);
     let err = h
         .svc
-        .login(&email("ada@example.com"), &secret(PASSWORD), None)
+        .login(
+            &email("ada@example.com"),
+            &secret(PASSWORD),
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, IdentityError::TenantInactive));
@@ -74,7 +90,12 @@ async fn bcrypt_hash_is_upgraded_on_login() {
         .await
         .unwrap();
     h.svc
-        .login(&email("ada@example.com"), &secret(PASSWORD), None)
+        .login(
+            &email("ada@example.com"),
+            &secret(PASSWORD),
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -9,6 +9,7 @@ use harmony_identity::ports::{
 };
 use harmony_identity::service::RegisterCommand;
 use harmony_identity::{IdentityConfig, IdentityService, TokenPair};
+use harmony_kernel::Origin;
 use harmony_kernel::mail::{EmailJob, MailTemplate};
 use harmony_kernel::{Principal, SessionId, SystemRole, TenantId, TenantRole, UserId};
 use harmony_tenancy::Tenant;
@@ -60,7 +61,7 @@ impl TokenCodec for FakeCodec {
         let json = serde_json::json!({
             "sub": c.user_id, "tenant": c.tenant.map(|(t, r)| (t, r.as_str())),
             "system_role": c.system_role.map(SystemRole::as_str), "role": c.legacy_role,
-            "type": kind_str(c.kind), "jti": c.jti, "sid": c.session_id,
+            "type": kind_str(c.kind), "jti": c.jti, "sid": c.session_id, "act": c.actor,
             "iat": c.issued_at.unix_timestamp_nanos().to_string(),
             "exp": c.expires_at.unix_timestamp_nanos().to_string(),
         });
@@ -106,6 +107,10 @@ impl TokenCodec for FakeCodec {
             session_id: SessionId::from_uuid(uuid("sid")?),
             issued_at: time("iat")?,
             expires_at: time("exp")?,
+            actor: v["act"]
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .map(UserId::from_uuid),
         };
         if now >= claims.expires_at {
             return Err(TokenError::Expired);
@@ -188,13 +193,16 @@ impl Harness {
 
     pub async fn register(&self, address: &str) -> (Tenant, User, TokenPair) {
         self.svc
-            .register(RegisterCommand {
-                admin_email: email(address),
-                admin_password: password(PASSWORD),
-                admin_name: name("Ada Lovelace"),
-                company_name: None,
-                subdomain: None,
-            })
+            .register(
+                RegisterCommand {
+                    admin_email: email(address),
+                    admin_password: password(PASSWORD),
+                    admin_name: name("Ada Lovelace"),
+                    company_name: None,
+                    subdomain: None,
+                },
+                &Origin::default(),
+            )
             .await
             .unwrap()
     }
@@ -208,7 +216,7 @@ impl Harness {
     pub async fn login_with(&self, address: &str, pw: &str) -> (Principal, TokenPair) {
         let (_, _, pair) = self
             .svc
-            .login(&email(address), &secret(pw), None)
+            .login(&email(address), &secret(pw), None, &Origin::default())
             .await
             .unwrap();
         let (p, _) = self.svc.authenticate(&pair.access_token).await.unwrap();

@@ -2,6 +2,7 @@ use crate::fakes::{Harness, PASSWORD, email, name, password, principal, secret};
 use harmony_identity::IdentityError;
 use harmony_identity::ports::{Change, IdentityStore};
 use harmony_identity::service::{AcceptInvite, InviteCommand, VerifyOutcome};
+use harmony_kernel::Origin;
 use harmony_kernel::TenantRole;
 use harmony_kernel::mail::MailTemplate;
 use time::Duration;
@@ -11,7 +12,7 @@ async fn reset_revokes_sessions_is_single_use_and_notifies() {
     let h = Harness::new();
     let (_, owner, pair) = h.register("ada@example.com").await;
     h.svc
-        .forgot_password(&email("ada@example.com"))
+        .forgot_password(&email("ada@example.com"), &Origin::default())
         .await
         .unwrap();
     let token = h.last_link_token(MailTemplate::PasswordReset, "reset_url");
@@ -24,7 +25,7 @@ async fn reset_revokes_sessions_is_single_use_and_notifies() {
             .starts_with("https://app.test/reset-password?token=")
     );
     h.svc
-        .reset_password(&token, &password("NewSecret1"))
+        .reset_password(&token, &password("NewSecret1"), &Origin::default())
         .await
         .unwrap();
     assert!(h.svc.authenticate(&pair.access_token).await.is_err());
@@ -35,12 +36,17 @@ async fn reset_revokes_sessions_is_single_use_and_notifies() {
     assert_eq!(h.mails(MailTemplate::PasswordChanged).len(), 1);
     let again = h
         .svc
-        .reset_password(&token, &password("Another12"))
+        .reset_password(&token, &password("Another12"), &Origin::default())
         .await
         .unwrap_err();
     assert_eq!(again.to_string(), "Invalid or expired reset token");
     h.svc
-        .login(&email("ada@example.com"), &secret("NewSecret1"), None)
+        .login(
+            &email("ada@example.com"),
+            &secret("NewSecret1"),
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap();
 }
@@ -50,19 +56,19 @@ async fn expired_reset_token_and_unknown_accounts() {
     let h = Harness::new();
     h.register("ada@example.com").await;
     h.svc
-        .forgot_password(&email("nobody@example.com"))
+        .forgot_password(&email("nobody@example.com"), &Origin::default())
         .await
         .unwrap();
     assert!(h.mails(MailTemplate::PasswordReset).is_empty());
     h.svc
-        .forgot_password(&email("ada@example.com"))
+        .forgot_password(&email("ada@example.com"), &Origin::default())
         .await
         .unwrap();
     let token = h.last_link_token(MailTemplate::PasswordReset, "reset_url");
     h.clock.advance(Duration::minutes(61));
     let err = h
         .svc
-        .reset_password(&token, &password("NewSecret1"))
+        .reset_password(&token, &password("NewSecret1"), &Origin::default())
         .await
         .unwrap_err();
     assert!(matches!(err, IdentityError::ResetTokenExpired));
@@ -72,7 +78,7 @@ async fn expired_reset_token_and_unknown_accounts() {
     );
     let err = h
         .svc
-        .reset_password("bogus", &password("NewSecret1"))
+        .reset_password("bogus", &password("NewSecret1"), &Origin::default())
         .await
         .unwrap_err();
     assert!(matches!(err, IdentityError::InvalidResetToken));
@@ -83,17 +89,17 @@ async fn a_new_reset_request_retires_the_older_link() {
     let h = Harness::new();
     h.register("ada@example.com").await;
     h.svc
-        .forgot_password(&email("ada@example.com"))
+        .forgot_password(&email("ada@example.com"), &Origin::default())
         .await
         .unwrap();
     let old = h.last_link_token(MailTemplate::PasswordReset, "reset_url");
     h.svc
-        .forgot_password(&email("ada@example.com"))
+        .forgot_password(&email("ada@example.com"), &Origin::default())
         .await
         .unwrap();
     let err = h
         .svc
-        .reset_password(&old, &password("NewSecret1"))
+        .reset_password(&old, &password("NewSecret1"), &Origin::default())
         .await
         .unwrap_err();
     assert!(matches!(err, IdentityError::InvalidResetToken));
@@ -126,12 +132,20 @@ async fn invitation_can_be_accepted_once() {
         first_name: Some(name("Bobby")),
         last_name: Some(name("Tables")),
     };
-    let (user, t, pair) = h.svc.accept_invite(accept(&token)).await.unwrap();
+    let (user, t, pair) = h
+        .svc
+        .accept_invite(accept(&token), &Origin::default())
+        .await
+        .unwrap();
     assert_eq!(t.id, tenant.id);
     assert!(user.is_active && user.is_verified && !user.invitation_pending);
     assert_eq!(user.full_name.as_deref(), Some("Bobby Tables"));
     h.svc.authenticate(&pair.access_token).await.unwrap();
-    let again = h.svc.accept_invite(accept(&token)).await.unwrap_err();
+    let again = h
+        .svc
+        .accept_invite(accept(&token), &Origin::default())
+        .await
+        .unwrap_err();
     assert_eq!(again.to_string(), "Invalid invitation token");
 }
 
@@ -147,7 +161,11 @@ async fn expired_invitation_is_refused() {
         first_name: None,
         last_name: None,
     };
-    let err = h.svc.accept_invite(cmd).await.unwrap_err();
+    let err = h
+        .svc
+        .accept_invite(cmd, &Origin::default())
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "Invitation has expired. Please request a new one."
@@ -166,7 +184,7 @@ async fn verification_links_verify_once_and_expire() {
         first_name: None,
         last_name: None,
     };
-    let (bob, ..) = h.svc.accept_invite(cmd).await.unwrap();
+    let (bob, ..) = h.svc.accept_invite(cmd, &Origin::default()).await.unwrap();
     assert!(matches!(
         h.svc.resend_verification("bob@example.com").await,
         Err(IdentityError::EmailAlreadyVerified)
@@ -189,12 +207,15 @@ async fn verification_links_verify_once_and_expire() {
     h.svc.resend_verification("BOB@example.com").await.unwrap();
     let token = h.last_link_token(MailTemplate::EmailVerification, "verification_url");
     assert_eq!(
-        h.svc.verify_email(&token).await.unwrap(),
+        h.svc
+            .verify_email(&token, &Origin::default())
+            .await
+            .unwrap(),
         VerifyOutcome::Verified
     );
     assert!(h.user(bob.id).await.is_verified);
     assert!(matches!(
-        h.svc.verify_email(&token).await,
+        h.svc.verify_email(&token, &Origin::default()).await,
         Err(IdentityError::InvalidVerificationToken)
     ));
     let _ = PASSWORD;

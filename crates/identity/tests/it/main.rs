@@ -5,6 +5,7 @@
 mod accounts;
 mod auth;
 mod fakes;
+mod impersonation;
 mod links;
 mod model;
 mod registration;

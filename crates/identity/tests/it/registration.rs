@@ -2,6 +2,7 @@ use crate::fakes::{Harness, PASSWORD, email, name, password, secret};
 use harmony_identity::IdentityError;
 use harmony_identity::model::Subdomain;
 use harmony_identity::service::RegisterCommand;
+use harmony_kernel::Origin;
 use harmony_kernel::TenantRole;
 use harmony_kernel::mail::MailTemplate;
 use harmony_kernel::outbox::OutboxStore;
@@ -21,7 +22,7 @@ async fn register_creates_tenant_owner_session_and_queues_welcome_mail() {
     let h = Harness::new();
     let (tenant, owner, pair) = h
         .svc
-        .register(cmd("Grace@Example.com", None, None))
+        .register(cmd("Grace@Example.com", None, None), &Origin::default())
         .await
         .unwrap();
     assert_eq!(tenant.name, "Grace's Workspace");
@@ -46,19 +47,19 @@ async fn generated_subdomain_skips_reserved_and_taken_names() {
     let h = Harness::new();
     let (t1, ..) = h
         .svc
-        .register(cmd("admin@one.com", None, None))
+        .register(cmd("admin@one.com", None, None), &Origin::default())
         .await
         .unwrap();
     assert_eq!(t1.subdomain, "admin1");
     let (t2, ..) = h
         .svc
-        .register(cmd("admin@two.com", None, None))
+        .register(cmd("admin@two.com", None, None), &Origin::default())
         .await
         .unwrap();
     assert_eq!(t2.subdomain, "admin2");
     let (t3, ..) = h
         .svc
-        .register(cmd("x@three.com", None, None))
+        .register(cmd("x@three.com", None, None), &Origin::default())
         .await
         .unwrap();
     assert_eq!(t3.subdomain, "grace");
@@ -68,12 +69,12 @@ async fn generated_subdomain_skips_reserved_and_taken_names() {
 async fn duplicate_email_and_taken_subdomain_are_refused() {
     let h = Harness::new();
     h.svc
-        .register(cmd("a@b.com", None, Some("acme")))
+        .register(cmd("a@b.com", None, Some("acme")), &Origin::default())
         .await
         .unwrap();
     let dup = h
         .svc
-        .register(cmd("A@B.com", None, None))
+        .register(cmd("A@B.com", None, None), &Origin::default())
         .await
         .unwrap_err();
     assert!(
@@ -83,7 +84,7 @@ async fn duplicate_email_and_taken_subdomain_are_refused() {
     assert_eq!(dup.to_string(), "Email already registered");
     let taken = h
         .svc
-        .register(cmd("c@d.com", None, Some("acme")))
+        .register(cmd("c@d.com", None, Some("acme")), &Origin::default())
         .await
         .unwrap_err();
     assert!(matches!(taken, IdentityError::SubdomainTaken));
@@ -94,7 +95,7 @@ async fn one_character_company_name_is_a_validation_error() {
     let h = Harness::new();
     let err = h
         .svc
-        .register(cmd("a@b.com", Some("X"), None))
+        .register(cmd("a@b.com", Some("X"), None), &Origin::default())
         .await
         .unwrap_err();
     match err {
@@ -125,7 +126,12 @@ async fn bootstrap_creates_one_system_admin_with_generated_password() {
     );
     let (user, tenant, _) = h
         .svc
-        .login(&email("root@harmony.test"), &generated, None)
+        .login(
+            &email("root@harmony.test"),
+            &generated,
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap();
     assert_eq!(user.legacy_role(), "super_admin");

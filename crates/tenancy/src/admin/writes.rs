@@ -12,10 +12,13 @@
 //! locking on `updated_at` (409 `concurrent_modification`).
 
 use super::{TIER_CODES, TenantAdminError, TenantAdminService};
+use crate::audit::tenant_entry;
 use crate::model::{Limit, SubscriptionStatus, Tenant};
 use crate::settings::model::fallback_tiers;
 use crate::settings::update::merge_settings;
-use harmony_kernel::{OperatorScope, Principal, StoreError, SystemPermission, TenantId, UserId};
+use harmony_kernel::{
+    AuditEntry, OperatorScope, Principal, StoreError, SystemPermission, TenantId, UserId,
+};
 use serde_json::{Map, Value, json};
 use time::{OffsetDateTime, UtcOffset};
 
@@ -178,6 +181,20 @@ impl SubscriptionUpdate {
 }
 
 impl TenantUpdate {
+    /// The names of the keys this update sends, for the audit trail.
+    pub fn sent_fields(&self) -> Vec<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("domain", self.domain.is_some()),
+            ("logo_url", self.logo_url.is_some()),
+            ("settings", self.settings.is_some()),
+            ("meta_data", self.meta_data.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, sent)| sent.then_some(name))
+        .collect()
+    }
+
     /// The tenant after this update at `now`.
     ///
     /// # Errors
@@ -238,10 +255,17 @@ impl TenantAdminService {
     }
 
     /// Stores `next`, decided from `read`, unless it changed meanwhile.
-    async fn save(&self, scope: &OperatorScope, read: &Tenant, next: Tenant) -> Result<Tenant> {
+    /// `audit` describes the change and commits with it.
+    async fn save(
+        &self,
+        scope: &OperatorScope,
+        read: &Tenant,
+        next: Tenant,
+        audit: AuditEntry,
+    ) -> Result<Tenant> {
         match self
             .directory
-            .save_tenant(scope, &next, read.updated_at)
+            .save_tenant(scope, &next, read.updated_at, &audit)
             .await
         {
             Ok(()) => Ok(next),
@@ -268,8 +292,17 @@ impl TenantAdminService {
         let (scope, tenant) = self
             .writable(who, SystemPermission::TenantsUpdate, id)
             .await?;
-        let next = change.apply(&tenant, scope.actor(), self.clock.now());
-        self.save(&scope, &tenant, next).await
+        let now = self.clock.now();
+        let next = change.apply(&tenant, scope.actor(), now);
+        let action = if change.is_active {
+            "tenant.activated"
+        } else {
+            "tenant.deactivated"
+        };
+        let audit = tenant_entry(who, action, &tenant, now)
+            .detail("is_active", change.is_active)
+            .detail("reason", change.reason.clone());
+        self.save(&scope, &tenant, next, audit).await
     }
 
     /// Replaces the tenant's feature flags (§3.5 #9).
@@ -285,10 +318,13 @@ impl TenantAdminService {
         let (scope, tenant) = self
             .writable(who, SystemPermission::TenantsUpdate, id)
             .await?;
+        let now = self.clock.now();
         let mut next = tenant.clone();
         next.features = Value::Object(features);
-        next.updated_at = Some(self.clock.now());
-        self.save(&scope, &tenant, next).await
+        next.updated_at = Some(now);
+        let audit = tenant_entry(who, "tenant.updated", &tenant, now)
+            .detail("updated_fields", ["features"]);
+        self.save(&scope, &tenant, next, audit).await
     }
 
     /// Changes tier, status, limits and dates (§3.5 #8).
@@ -308,8 +344,13 @@ impl TenantAdminService {
             .directory
             .active_tier_limits(&scope, &update.tier)
             .await?;
-        let next = update.apply(&tenant, tier, self.clock.now())?;
-        self.save(&scope, &tenant, next).await
+        let now = self.clock.now();
+        let next = update.apply(&tenant, tier, now)?;
+        let audit = tenant_entry(who, "tenant.subscription_changed", &tenant, now)
+            .detail("new_tier", next.tier.as_str())
+            .detail("new_status", next.subscription_status.as_str())
+            .detail("max_users", next.max_users.raw());
+        self.save(&scope, &tenant, next, audit).await
     }
 
     /// Applies the keys present (§3.5 #12).
@@ -325,8 +366,11 @@ impl TenantAdminService {
         let (scope, tenant) = self
             .writable(who, SystemPermission::TenantsUpdate, id)
             .await?;
-        let next = update.apply(&tenant, self.clock.now())?;
-        self.save(&scope, &tenant, next).await
+        let now = self.clock.now();
+        let next = update.apply(&tenant, now)?;
+        let audit = tenant_entry(who, "tenant.updated", &tenant, now)
+            .detail("updated_fields", update.sent_fields());
+        self.save(&scope, &tenant, next, audit).await
     }
 
     /// Soft-deletes a tenant (§3.5 #13): `deleted_at` and `is_active=false`.
@@ -341,6 +385,8 @@ impl TenantAdminService {
         let now = self.clock.now();
         let mut next = tenant.clone();
         (next.is_active, next.deleted_at, next.updated_at) = (false, Some(now), Some(now));
-        self.save(&scope, &tenant, next).await.map(drop)
+        let audit = tenant_entry(who, "tenant.deleted", &tenant, now)
+            .detail("deletion_type", "soft_delete");
+        self.save(&scope, &tenant, next, audit).await.map(drop)
     }
 }

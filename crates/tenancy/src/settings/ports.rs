@@ -3,7 +3,7 @@
 
 use crate::model::Tenant;
 use crate::settings::model::TierInfo;
-use harmony_kernel::{StoreError, TenantScope};
+use harmony_kernel::{AuditEntry, StoreError, TenantScope};
 use time::OffsetDateTime;
 
 /// Persistence behind [`crate::settings::TenantSettingsService`]. Every
@@ -24,12 +24,13 @@ pub trait TenantSettingsStore: Send + Sync {
     /// MUST return `StaleVersion`, and write nothing, unless the stored
     /// `updated_at` equals `expected_updated_at` (optimistic locking, so a
     /// settings merge never loses a concurrent change) or when the scope's
-    /// tenant is not `tenant.id`.
+    /// tenant is not `tenant.id`. `audit` is appended in the same transaction.
     async fn update_tenant(
         &self,
         scope: &TenantScope,
         tenant: &Tenant,
         expected_updated_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     /// Active, not deleted users of the scope's tenant (`max_users`).

@@ -102,6 +102,20 @@ pub struct SettingsUpdate {
     pub settings: Option<Map<String, Value>>,
 }
 
+impl SettingsUpdate {
+    /// The names of the keys this update sends, for the audit trail.
+    pub fn sent_fields(&self) -> Vec<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("logo_url", self.logo_url.is_some()),
+            ("settings", self.settings.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, sent)| sent.then_some(name))
+        .collect()
+    }
+}
+
 /// Shallow-merges `patch` into `settings` (`null` removes a key).
 pub fn merge_settings(settings: &Value, patch: &Map<String, Value>) -> Value {
     let mut merged = settings.as_object().cloned().unwrap_or_default();

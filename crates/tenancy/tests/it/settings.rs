@@ -128,9 +128,9 @@ async fn a_concurrent_change_is_a_conflict() {
         .returning(move |_| Ok(Some(stored.clone())));
     store
         .expect_update_tenant()
-        .withf(|_, _, expected| expected.is_none())
+        .withf(|_, _, expected, audit| expected.is_none() && audit.action == "settings.updated")
         .times(1)
-        .returning(|_, _, _| Err(StoreError::StaleVersion));
+        .returning(|_, _, _, _| Err(StoreError::StaleVersion));
     let svc = TenantSettingsService::new(Arc::new(store), Arc::new(SystemClock));
     let err = svc
         .update_settings(&user(&t, TenantRole::Admin), &SettingsUpdate::default())
@@ -148,11 +148,13 @@ async fn memory_store_refuses_stale_writes() {
         .await
         .unwrap();
     let scope = owner.tenant_scope().unwrap();
+    let audit = harmony_kernel::AuditEntry::by(&owner, "settings.updated", "tenant", now());
     let err = harmony_tenancy::settings::ports::TenantSettingsStore::update_tenant(
         store.as_ref(),
         &scope,
         &read,
         read.updated_at,
+        &audit,
     )
     .await
     .unwrap_err();

@@ -96,3 +96,50 @@ fn write_rows() -> Vec<Row> {
         ),
     ]
 }
+
+/// Platform settings, the system user's profile and impersonation (roadmap
+/// P1-6, P2-3; not in the contract, so the summary is what we decided).
+pub fn platform_rows() -> Vec<Row> {
+    let row = |method, path, guard, ok, contract| {
+        Row::new(Group::Platform, method, path, guard, ok, contract)
+    };
+    vec![
+        row(
+            Method::PUT,
+            "/admin/platform-settings",
+            Guard::SystemPerm(SystemPermission::SettingsManage),
+            200,
+            "---Y-",
+        )
+        .body(|_| json!({"platform_name": "Matrix Cloud"})),
+        row(Method::GET, "/admin/profile", Guard::System, 200, "---YY"),
+        row(Method::PUT, "/admin/profile", Guard::System, 200, "---YY")
+            .body(|_| json!({"first_name": "Matrix"})),
+        // a wrong current password: the guard ran, nothing changed
+        row(
+            Method::POST,
+            "/admin/profile/change-password",
+            Guard::System,
+            400,
+            "---YY",
+        )
+        .body(|_| json!({"current_password": "Wrong-Passw0rd", "new_password": "N3w-Passw0rd!"})),
+        row(
+            Method::POST,
+            "/admin/impersonation",
+            Guard::SystemPerm(SystemPermission::TenantsImpersonate),
+            201,
+            "---Y-",
+        )
+        .target(Target::Member)
+        .body(|c| json!({"user_id": c.target, "reason": "authz matrix"})),
+        // ordinary tokens cannot end an impersonation
+        row(
+            Method::POST,
+            "/auth/impersonation/end",
+            Guard::Auth,
+            400,
+            "YYYYY",
+        ),
+    ]
+}

@@ -89,6 +89,8 @@ pub enum Guard {
     LegacyAdmin(TenantPermission),
     /// G-TADMIN + G-TENANT: tenant owner or admin.
     TenantAdmin,
+    /// Any system user (their own profile).
+    System,
 }
 
 impl Guard {
@@ -119,6 +121,7 @@ impl Guard {
             }
             Self::Owner => (tenant != Some(TenantRole::Owner)).then(|| OWNER_REQUIRED.to_owned()),
             Self::TenantAdmin => (!legacy_admin).then(|| TENANT_ADMIN_REQUIRED.to_owned()),
+            Self::System => system.is_none().then(|| SYSTEM_REQUIRED.to_owned()),
             Self::SystemPerm(p) => match system {
                 None => Some(SYSTEM_REQUIRED.to_owned()),
                 Some(r) => (!r.grants(p)).then(|| missing(p.as_str())),
@@ -194,6 +197,7 @@ pub enum Group {
     TenantSettings,
     AdminTenants,
     AdminTenantsWrite,
+    Platform,
 }
 
 /// What a body factory may use.
@@ -317,5 +321,6 @@ pub fn rows() -> Vec<Row> {
     let mut all = super::foundation::rows();
     all.extend(super::tenant_rows::rows());
     all.extend(super::admin_rows::rows());
+    all.extend(super::admin_rows::platform_rows());
     all
 }

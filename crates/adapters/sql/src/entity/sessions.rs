@@ -12,6 +12,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub created_at: TimeDateTimeWithTimeZone,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    pub impersonator_id: Option<Uuid>,
 }
 
 /// No relations are navigated through the ORM.

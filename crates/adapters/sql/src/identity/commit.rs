@@ -222,6 +222,9 @@ async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreEr
         Change::DeleteTenant { tenant_id } => {
             return delete_tenant(txn, *tenant_id).await;
         }
+        Change::Audit(entry) => {
+            return crate::audit::append_entries(txn, std::slice::from_ref(entry)).await;
+        }
     }
     .map(|_| ())
     .map_err(store_err)

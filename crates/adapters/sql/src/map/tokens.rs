@@ -13,6 +13,7 @@ pub(crate) fn session_to_row(s: &Session) -> sessions::ActiveModel {
         user_id: Set(s.user_id.into_uuid()),
         created_at: Set(utc(s.created_at)),
         revoked_at: Set(utc_opt(s.revoked_at)),
+        impersonator_id: Set(s.impersonator_id.map(UserId::into_uuid)),
     }
 }
 
@@ -22,6 +23,7 @@ pub(crate) fn session_from_row(r: &sessions::Model) -> Session {
         user_id: UserId::from_uuid(r.user_id),
         created_at: r.created_at,
         revoked_at: r.revoked_at,
+        impersonator_id: r.impersonator_id.map(UserId::from_uuid),
     }
 }
 

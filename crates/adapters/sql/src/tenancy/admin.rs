@@ -8,7 +8,7 @@ use crate::error::store_err;
 use crate::map::tenancy::tenant_from_row;
 use crate::store::SqlStore;
 use crate::timestamps;
-use harmony_kernel::{OperatorScope, Page, PageRequest, StoreError, TenantId};
+use harmony_kernel::{AuditEntry, OperatorScope, Page, PageRequest, StoreError, TenantId};
 use harmony_tenancy::admin::{
     AccountRole, TenantDirectory, TenantFacts, TenantFilter, TenantSummaryRow, TenantUsage,
     UserCriteria,
@@ -297,8 +297,9 @@ impl TenantDirectory for SqlStore {
         _scope: &OperatorScope,
         tenant: &Tenant,
         expected_updated_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        super::admin_writes::save_tenant(self, tenant, expected_updated_at).await
+        super::admin_writes::save_tenant(self, tenant, expected_updated_at, audit).await
     }
 
     async fn active_tier_limits(

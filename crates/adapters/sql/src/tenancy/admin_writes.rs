@@ -5,10 +5,10 @@ use crate::entity::{subscription_tiers, tenants};
 use crate::error::store_err;
 use crate::store::SqlStore;
 use crate::timestamps;
-use harmony_kernel::{OperatorScope, StoreError};
+use harmony_kernel::{AuditEntry, OperatorScope, StoreError};
 use harmony_tenancy::{Limit, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use time::OffsetDateTime;
 
 /// Stores the platform-writable columns of `tenant` if its `updated_at` is
@@ -17,6 +17,7 @@ pub(super) async fn save_tenant(
     store: &SqlStore,
     tenant: &Tenant,
     expected: Option<OffsetDateTime>,
+    audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let backend = store.backend();
     let unchanged = match expected {
@@ -69,17 +70,18 @@ pub(super) async fn save_tenant(
     for (col, value) in values {
         update = update.col_expr(col, value);
     }
+    let txn = store.connection().begin().await.map_err(store_err)?;
     let res = update
         .filter(tenants::Column::Id.eq(t.id.into_uuid()))
         .filter(unchanged)
-        .exec(store.connection())
+        .exec(&txn)
         .await
         .map_err(store_err)?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::StaleVersion)
+    if res.rows_affected != 1 {
+        return Err(StoreError::StaleVersion);
     }
+    crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
+    txn.commit().await.map_err(store_err)
 }
 
 /// The caps of the active catalogue tier `code`.

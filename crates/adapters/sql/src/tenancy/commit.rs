@@ -133,5 +133,8 @@ async fn apply(txn: &DatabaseTransaction, change: &BranchChange) -> Result<(), S
         BranchChange::ClearHeadquarters { tenant_id, at } => {
             clear_headquarters(txn, *tenant_id, *at).await
         }
+        BranchChange::Audit(entry) => {
+            crate::audit::append_entries(txn, std::slice::from_ref(entry)).await
+        }
     }
 }

@@ -7,13 +7,13 @@ use crate::map::tenancy::tenant_from_row;
 use crate::store::SqlStore;
 use crate::timestamps;
 use harmony_identity::ports::IdentityStore;
-use harmony_kernel::{StoreError, TenantScope};
+use harmony_kernel::{AuditEntry, StoreError, TenantScope};
 use harmony_tenancy::Limit;
 use harmony_tenancy::Tenant;
 use harmony_tenancy::settings::model::TierInfo;
 use harmony_tenancy::settings::ports::TenantSettingsStore;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use time::OffsetDateTime;
 
 fn tier_from_row(r: subscription_tiers::Model) -> Result<TierInfo, StoreError> {
@@ -49,6 +49,7 @@ impl TenantSettingsStore for SqlStore {
         scope: &TenantScope,
         tenant: &Tenant,
         expected_updated_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         if tenant.id != scope.tenant_id() {
             return Err(StoreError::StaleVersion);
@@ -60,7 +61,7 @@ impl TenantSettingsStore for SqlStore {
                 timestamps::col(backend, tenants::Column::UpdatedAt).eq(timestamps::val(backend, t))
             }
         };
-        let res = tenants::Entity::update_many()
+        let update = tenants::Entity::update_many()
             .col_expr(tenants::Column::Name, Expr::value(tenant.name.clone()))
             .col_expr(
                 tenants::Column::LogoUrl,
@@ -83,15 +84,14 @@ impl TenantSettingsStore for SqlStore {
                 Expr::value(timestamps::utc_opt(tenant.updated_at)),
             )
             .filter(tenants::Column::Id.eq(scope.tenant_id().into_uuid()))
-            .filter(unchanged)
-            .exec(self.connection())
-            .await
-            .map_err(store_err)?;
-        if res.rows_affected == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::StaleVersion)
+            .filter(unchanged);
+        let txn = self.connection().begin().await.map_err(store_err)?;
+        let res = update.exec(&txn).await.map_err(store_err)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::StaleVersion);
         }
+        crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
+        txn.commit().await.map_err(store_err)
     }
 
     async fn count_active_users(&self, scope: &TenantScope) -> Result<u64, StoreError> {

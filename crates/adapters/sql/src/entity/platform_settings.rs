@@ -1,0 +1,25 @@
+//! The `platform_settings` table (one row, id 1).
+
+use sea_orm::entity::prelude::*;
+
+/// The row of `platform_settings`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "platform_settings")]
+#[allow(missing_docs)]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i32,
+    pub platform_name: String,
+    pub support_email: Option<String>,
+    pub logo_url: Option<String>,
+    pub default_locale: String,
+    pub version: i64,
+    pub updated_at: Option<TimeDateTimeWithTimeZone>,
+    pub updated_by: Option<Uuid>,
+}
+
+/// No relations are navigated through the ORM.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,64 @@
+//! `PlatformSettingsStore` for [`SqlStore`]: the single seeded row, written
+//! with a version check and its audit entry in one transaction.
+
+use crate::entity::platform_settings as ps;
+use crate::error::{corrupt, store_err};
+use crate::store::SqlStore;
+use crate::timestamps::utc_opt;
+use harmony_kernel::{AuditEntry, StoreError, UserId};
+use harmony_tenancy::platform::{PlatformSettings, PlatformSettingsStore};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+const ROW: i32 = 1;
+
+#[async_trait::async_trait]
+impl PlatformSettingsStore for SqlStore {
+    async fn platform_settings(&self) -> Result<PlatformSettings, StoreError> {
+        let row = ps::Entity::find_by_id(ROW)
+            .one(self.connection())
+            .await
+            .map_err(store_err)?
+            .ok_or_else(|| corrupt("platform_settings", "id", "the seeded row is missing"))?;
+        Ok(PlatformSettings {
+            platform_name: row.platform_name,
+            support_email: row.support_email,
+            logo_url: row.logo_url,
+            default_locale: row.default_locale,
+            version: row.version,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by.map(UserId::from_uuid),
+        })
+    }
+
+    async fn save_platform_settings(
+        &self,
+        s: &PlatformSettings,
+        expected_version: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let txn = self.connection().begin().await.map_err(store_err)?;
+        let row = ps::ActiveModel {
+            id: sea_orm::ActiveValue::NotSet,
+            platform_name: Set(s.platform_name.clone()),
+            support_email: Set(s.support_email.clone()),
+            logo_url: Set(s.logo_url.clone()),
+            default_locale: Set(s.default_locale.clone()),
+            version: Set(s.version),
+            updated_at: Set(utc_opt(s.updated_at)),
+            updated_by: Set(s.updated_by.map(UserId::into_uuid)),
+        };
+        let res = ps::Entity::update_many()
+            .set(row)
+            .filter(ps::Column::Id.eq(ROW))
+            .filter(ps::Column::Version.eq(expected_version))
+            .exec(&txn)
+            .await
+            .map_err(store_err)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::StaleVersion);
+        }
+        crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
+        txn.commit().await.map_err(store_err)
+    }
+}
