@@ -15,6 +15,7 @@ mod m20261125_000004_branches;
 mod m20261125_000005_tiers;
 mod m20261125_000006_audit;
 mod m20261125_000007_platform;
+mod m20261125_000008_runtime_settings;
 mod util;
 
 /// The ordered list of Harmony's migrations; run with [`MigratorTrait::up`].
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_tiers::Migration),
             Box::new(m20261125_000006_audit::Migration),
             Box::new(m20261125_000007_platform::Migration),
+            Box::new(m20261125_000008_runtime_settings::Migration),
         ]
     }
 }

@@ -180,6 +180,8 @@ pub fn build_app(
             request_log::middleware(trust_forwarded, req, next)
         }))
         .wrap(from_fn(timing::middleware))
+        .wrap(from_fn(crate::middleware::metrics::middleware))
+        .wrap(from_fn(crate::telemetry::middleware))
         .wrap(from_fn(request_id::middleware))
 }
 

@@ -19,13 +19,17 @@ pub mod extract;
 pub mod health;
 pub mod identity_http;
 pub mod logging;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod origin;
 pub mod rate_limit;
 pub mod routes;
+pub mod runtime_switches;
+pub mod secret_mask;
 pub mod seed;
 pub mod server;
+pub mod telemetry;
 pub mod validation;
 pub mod views;
 

@@ -127,7 +127,10 @@ pub fn init(options: LogOptions) -> Result<LogControl, TryInitError> {
 /// The control of the subscriber [`init`] installed, else a
 /// [`LogControl::detached`] one (tests, embedders with their own subscriber).
 pub fn current() -> LogControl {
-    INSTALLED.get().cloned().unwrap_or_else(LogControl::detached)
+    INSTALLED
+        .get()
+        .cloned()
+        .unwrap_or_else(LogControl::detached)
 }
 
 /// Installs a subscriber for tests, writing through the test harness capture; no-op if

@@ -74,7 +74,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    harmony_api::server::init_logging(&settings);
+    let telemetry = harmony_api::server::init_logging(&settings);
     let result = match cli.command.unwrap_or(Command::Serve {
         host: None,
         port: None,
@@ -88,6 +88,7 @@ async fn main() -> ExitCode {
             role,
         } => harmony_api::server::create_admin(settings, &email, password, role.into()).await,
     };
+    telemetry.shutdown();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

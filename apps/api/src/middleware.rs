@@ -1,9 +1,11 @@
 //! Cross-cutting middleware, wrapped by [`crate::app::build_app`] in this order
-//! (outermost first): request id → timing → request log → security headers →
+//! (outermost first): request id → request span ([`crate::telemetry`]) → HTTP
+//! metrics → timing → request log → security headers →
 //! error-body fallback → CORS → trailing-slash normalization → rate limiting
 //! ([`crate::rate_limit`]) → routes.
 
 pub mod error_body;
+pub mod metrics;
 pub mod request_id;
 pub mod request_log;
 pub mod security_headers;

@@ -14,6 +14,8 @@
 pub mod account_closure;
 pub mod admin_stats;
 pub mod admin_tenants;
+pub mod admin_tools;
+pub mod admin_tools_info;
 pub mod admin_users;
 pub mod audit;
 pub mod audit_archives;
@@ -80,6 +82,7 @@ pub fn modules() -> Vec<RouteModule> {
             admin_tenants::openapi,
         ),
         RouteModule::new("admin_stats", admin_stats::configure, admin_stats::openapi),
+        RouteModule::new("admin_tools", admin_tools::configure, admin_tools::openapi),
         RouteModule::new("audit", audit::configure, audit::openapi),
         RouteModule::new("permissions", permissions::configure, permissions::openapi),
         // before tenant_settings: its `/tenant-settings` scope would shadow it

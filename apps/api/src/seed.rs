@@ -93,3 +93,66 @@ pub async fn seed(identity: &IdentityService) -> anyhow::Result<Vec<SeededAccoun
     }
     Ok(created)
 }
+
+/// One seeded tenant, as `POST /admin/tools/seed-data` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SeededTenant {
+    /// Display name.
+    pub name: &'static str,
+    /// Subdomain.
+    pub subdomain: String,
+    /// Tier (registration's default).
+    pub tier: &'static str,
+}
+
+/// A demo owner's sign-in, for the seed report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SampleCredential {
+    /// Tenant subdomain.
+    pub tenant: String,
+    /// E-mail.
+    pub email: String,
+    /// Password (demo data only).
+    pub password: &'static str,
+    /// Always `owner`.
+    pub role: &'static str,
+}
+
+/// The tenants and owner sign-ins of one seeding run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Tenants created.
+    pub tenants: Vec<SeededTenant>,
+    /// Their owners.
+    pub owners: Vec<SampleCredential>,
+}
+
+impl SeedReport {
+    /// The report of the accounts [`seed`] created.
+    pub fn of(accounts: &[SeededAccount]) -> Self {
+        let mut report = Self::default();
+        for a in accounts.iter().filter(|a| a.role == "owner") {
+            let name = TENANTS
+                .iter()
+                .find(|(sub, _)| *sub == a.tenant)
+                .map_or("", |(_, name)| name);
+            report.tenants.push(SeededTenant {
+                name,
+                subdomain: a.tenant.clone(),
+                tier: "free",
+            });
+            report.owners.push(SampleCredential {
+                tenant: a.tenant.clone(),
+                email: a.email.clone(),
+                password: a.password,
+                role: "owner",
+            });
+        }
+        report
+    }
+
+    /// The names of the tenants created (audit details).
+    pub fn names(&self) -> Vec<&'static str> {
+        self.tenants.iter().map(|t| t.name).collect()
+    }
+}

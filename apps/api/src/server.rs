@@ -5,8 +5,10 @@
 use crate::app::{self, AppState};
 use crate::config::ApiConfig;
 use crate::health::{HealthProbe, HealthProbes};
+use crate::runtime_switches::RuntimeSwitches;
 use crate::logging::{self, LogFormat};
 use crate::rate_limit::RateLimitConfig;
+use crate::telemetry::{self, Telemetry};
 use anyhow::Context;
 use harmony_adapters_sql::SqlStore;
 use harmony_identity::model::{Email, Password};
@@ -15,13 +17,31 @@ use harmony_runtime::wiring::{Overrides, Runtime};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
-/// Installs the log subscriber the settings ask for.
-pub fn init_logging(settings: &Settings) {
+/// Installs the log subscriber the settings ask for, with OTLP trace export
+/// when `observability.otlp_endpoint` is set; shut the result down on exit.
+pub fn init_logging(settings: &Settings) -> Telemetry {
     let format = match settings.log.format {
         cfg::LogFormat::Json => LogFormat::Json,
         cfg::LogFormat::Pretty => LogFormat::Compact,
     };
-    let _ = logging::init(&settings.log.level, format);
+    let obs = &settings.observability;
+    let name = obs.service_name.as_deref().unwrap_or(telemetry::API_SERVICE_NAME);
+    let provider = obs.otlp_endpoint.as_deref().and_then(|url| {
+        telemetry::tracer_provider(url, name)
+            .map_err(|e| eprintln!("harmony-api: trace export disabled: {e}"))
+            .ok()
+    });
+    let tracer = provider.as_ref().map(|p| {
+        use opentelemetry::trace::TracerProvider as _;
+        p.tracer(name.to_owned())
+    });
+    let _ = logging::init(logging::LogOptions {
+        level: settings.log.level.clone(),
+        format: Some(format),
+        buffer_capacity: settings.log.buffer_capacity,
+        tracer,
+    });
+    Telemetry::new(provider)
 }
 
 struct DatabaseProbe(Arc<SqlStore>);
@@ -69,6 +89,20 @@ pub fn rate_limit_config(settings: &Settings) -> RateLimitConfig {
     limits
 }
 
+/// This process's runtime switches, kept in step with the stored record by
+/// a poller (admin tools).
+fn runtime_switches(runtime: &Runtime) -> Arc<RuntimeSwitches> {
+    let switches = Arc::new(RuntimeSwitches::new(
+        runtime.settings.rate_limit.enabled,
+        logging::current(),
+    ));
+    switches.spawn_poller(
+        (*runtime.runtime_settings).clone(),
+        std::time::Duration::from_millis(runtime.settings.http.runtime_settings_poll_ms.max(50)),
+    );
+    switches
+}
+
 /// The app state over a built runtime: services, health probes, routes.
 pub fn app_state(runtime: &Runtime) -> AppState {
     let health = HealthProbes {
@@ -85,6 +119,11 @@ pub fn app_state(runtime: &Runtime) -> AppState {
         .with_data(runtime.tenant_settings.clone())
         .with_data(runtime.audit.clone())
         .with_data(runtime.platform.clone())
+        .with_data(Arc::new(logging::current()))
+        .with_data(runtime.runtime_settings.clone())
+        .with_data(crate::routes::admin_tools_info::service(runtime))
+        .with_data(runtime_switches(runtime))
+        .with_configure(crate::metrics::configure_for(runtime))
         .with_rate_limiter(runtime.rate_limiter.clone())
 }
 

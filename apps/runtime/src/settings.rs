@@ -252,6 +252,9 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     /// Timeout of each readiness probe, in milliseconds.
     pub health_timeout_ms: u64,
+    /// How often each API process re-reads the stored runtime settings
+    /// (admin tools: log level, rate-limit switch), in milliseconds.
+    pub runtime_settings_poll_ms: u64,
 }
 
 /// One rate limit: `limit` requests per `window_seconds`, per client.

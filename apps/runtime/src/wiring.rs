@@ -37,6 +37,8 @@ pub struct Runtime {
     pub tenant_settings: Arc<harmony_tenancy::settings::TenantSettingsService>,
     /// Platform settings use cases.
     pub platform: Arc<harmony_tenancy::platform::PlatformService>,
+    /// Runtime settings (admin tools) shared by every API process.
+    pub runtime_settings: Arc<harmony_tenancy::platform::runtime::RuntimeSettingsService>,
     /// The outbox, for the delivery worker.
     pub outbox: Arc<dyn OutboxStore>,
     /// E-mail templates.
@@ -211,6 +213,12 @@ impl Runtime {
                 sql.clone(),
                 clock.clone(),
             )),
+            runtime_settings: Arc::new(
+                harmony_tenancy::platform::runtime::RuntimeSettingsService::new(
+                    sql.clone(),
+                    clock.clone(),
+                ),
+            ),
             sql,
             identity,
             tenancy,

@@ -100,9 +100,26 @@ pub enum Change {
         /// The tenant.
         tenant_id: TenantId,
     },
+    /// Hard-delete every tenant as [`Change::DeleteTenant`] does (the admin
+    /// tools' database reset, only with `dev.tools`); system users, the
+    /// outbox and the audit trail stay.
+    DeleteAllTenants,
     /// Append an entry to its tenant's audit chain, in the same transaction
     /// as the changes it describes (a failed append undoes them).
     Audit(AuditEntry),
+}
+
+/// How much tenant data exists (the database reset reports it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TenantDataCounts {
+    /// Tenants, deleted or not.
+    pub tenants: u64,
+    /// Branches of every tenant.
+    pub branches: u64,
+    /// Tenant users, deleted or not.
+    pub users: u64,
+    /// System users (kept by a reset).
+    pub system_users: u64,
 }
 
 /// Filters of the tenant user list (§3.2 #1).
@@ -177,6 +194,9 @@ pub trait IdentityStore: Send + Sync {
     async fn count_active_users(&self, scope: &TenantScope) -> Result<u64, StoreError>;
     /// Whether any system admin exists (first-start bootstrap).
     async fn system_admin_exists(&self) -> Result<bool, StoreError>;
+    /// How many tenants, branches, tenant users and system users exist.
+    async fn tenant_data_counts(&self, scope: &OperatorScope)
+    -> Result<TenantDataCounts, StoreError>;
 
     /// A tenant by id.
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;

@@ -15,6 +15,7 @@ mod account;
 mod admin_tenants;
 mod auth;
 mod closure;
+mod dev_tools;
 mod impersonation;
 mod links;
 mod profile;

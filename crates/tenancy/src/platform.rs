@@ -6,6 +6,8 @@
 //! One record with optimistic locking: two admins editing at once never
 //! silently overwrite each other; the loser gets a conflict and reloads.
 
+pub mod runtime;
+
 use crate::error::TenancyError;
 use harmony_kernel::{AuditEntry, Clock, Principal, StoreError, SystemPermission, UserId};
 use std::sync::Arc;

@@ -79,6 +79,7 @@ impl RingBuffer {
         records.push_back(record);
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.records
             .lock()
@@ -87,7 +88,12 @@ impl RingBuffer {
     }
 
     /// Newest first; `level` matches exactly (case-insensitive).
-    pub(crate) fn recent(&self, level: Option<&str>, offset: usize, limit: usize) -> Vec<LogRecord> {
+    pub(crate) fn recent(
+        &self,
+        level: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Vec<LogRecord> {
         let records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
         records
             .iter()
@@ -208,7 +214,11 @@ mod tests {
             buffer.push(record("INFO", &i.to_string()));
             assert!(buffer.len() <= 3);
         }
-        let messages: Vec<_> = buffer.recent(None, 0, 10).into_iter().map(|r| r.message).collect();
+        let messages: Vec<_> = buffer
+            .recent(None, 0, 10)
+            .into_iter()
+            .map(|r| r.message)
+            .collect();
         assert_eq!(messages, ["9", "8", "7"]);
     }
 
@@ -221,7 +231,14 @@ mod tests {
 
     #[test]
     fn secret_field_names() {
-        for name in ["password", "new_password", "refresh_token", "client_secret", "Authorization", "cookie"] {
+        for name in [
+            "password",
+            "new_password",
+            "refresh_token",
+            "client_secret",
+            "Authorization",
+            "cookie",
+        ] {
             assert!(is_secret_field(name), "{name}");
         }
         for name in ["user_id", "status", "path", "message"] {

@@ -78,20 +78,23 @@ impl LogControl {
     pub fn set_level(&self, directive: &str) -> Result<(), String> {
         let directive = directive.trim();
         if directive.is_empty() {
-            return Err("the filter directive is empty (e.g. `info` or `info,harmony_api=debug`)".to_owned());
+            return Err(
+                "the filter directive is empty (e.g. `info` or `info,harmony_api=debug`)"
+                    .to_owned(),
+            );
         }
         let filter = EnvFilter::builder()
             .parse(directive)
             .map_err(|e| format!("invalid filter directive `{directive}`: {e}"))?;
-        let effective = filter.to_string();
         if let Some(reload) = &self.inner.reload {
             reload(filter)?;
         }
-        *self
+        let mut current = self
             .inner
             .directive
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = effective;
+            .unwrap_or_else(PoisonError::into_inner);
+        directive.clone_into(&mut current);
         Ok(())
     }
 

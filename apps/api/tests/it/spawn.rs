@@ -39,7 +39,12 @@ pub struct Options {
 /// Where the test database lives; dropping it removes it.
 enum TestDb {
     Sqlite(#[allow(dead_code, reason = "held for its Drop")] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another app's database (a sibling process); that app removes it.
+    Borrowed,
 }
 
 impl Drop for TestDb {
@@ -105,6 +110,7 @@ pub struct TestApp {
     /// The clock, when `Options::manual_clock` was set.
     pub clock: Option<Arc<ManualClock>>,
     counter: AtomicUsize,
+    db_url: String,
     _db: TestDb,
 }
 
@@ -164,8 +170,13 @@ pub async fn spawn_app_with_clock() -> TestApp {
 
 /// Builds the runtime on a fresh database and serves it on port 0.
 pub async fn spawn_app_with(options: Options) -> TestApp {
-    harmony_api::logging::init_for_tests();
     let (db_url, db) = test_database();
+    spawn_on(db_url, db, options).await
+}
+
+/// The app on `db_url`; `db` removes the database when the app is dropped.
+async fn spawn_on(db_url: String, db: TestDb, options: Options) -> TestApp {
+    harmony_api::logging::init_for_tests();
     let mut overrides: Vec<(&str, &str)> = vec![
         ("environment", "test"),
         ("database.url", db_url.as_str()),
@@ -206,11 +217,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         mailer,
         clock,
         counter: AtomicUsize::new(0),
+        db_url,
         _db: db,
     }
 }
 
 impl TestApp {
+    /// A second API process on this app's database (its own runtime, limiter
+    /// and runtime switches), as a multi-process deployment runs it. Drop it
+    /// before this app.
+    pub async fn sibling(&self, options: Options) -> TestApp {
+        spawn_on(self.db_url.clone(), TestDb::Borrowed, options).await
+    }
+
     /// Absolute URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)

@@ -7,7 +7,7 @@ use crate::outbox::OutboxEntry;
 use harmony_identity::model::{
     Email, OneTimeToken, RefreshToken, Session, TokenPurpose, User, UserKind,
 };
-use harmony_identity::ports::{Change, IdentityStore, UserFilter, UserListing};
+use harmony_identity::ports::{Change, IdentityStore, TenantDataCounts, UserFilter, UserListing};
 use harmony_kernel::mail::EmailJob;
 use harmony_kernel::outbox::OutboxMessage;
 use harmony_kernel::{
@@ -31,6 +31,7 @@ pub(crate) struct State {
     pub(crate) outbox: Vec<OutboxEntry>,
     pub(crate) audit: crate::audit::AuditLog,
     pub(crate) platform: Option<harmony_tenancy::platform::PlatformSettings>,
+    pub(crate) runtime: harmony_tenancy::platform::runtime::RuntimeSettings,
 }
 
 /// One in-memory database for identity and the outbox (see the crate docs).
@@ -141,6 +142,7 @@ impl State {
             }
             Change::Outbox(message) => self.outbox.push(OutboxEntry::new(message)),
             Change::DeleteTenant { tenant_id } => self.delete_tenant(tenant_id)?,
+            Change::DeleteAllTenants => self.delete_all_tenants()?,
             Change::Audit(entry) => self.audit.append(std::slice::from_ref(&entry)),
         }
         Ok(())
@@ -359,6 +361,13 @@ impl IdentityStore for InMemoryStore {
             .users
             .values()
             .any(|u| u.deleted_at.is_none() && u.system_role() == Some(SystemRole::Admin)))
+    }
+
+    async fn tenant_data_counts(
+        &self,
+        _scope: &OperatorScope,
+    ) -> Result<TenantDataCounts, StoreError> {
+        Ok(self.lock().tenant_data_counts())
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {

@@ -3,6 +3,7 @@
 
 use crate::identity::InMemoryStore;
 use harmony_kernel::{AuditEntry, StoreError};
+use harmony_tenancy::platform::runtime::{RuntimeSettings, RuntimeSettingsStore};
 use harmony_tenancy::platform::{PlatformSettings, PlatformSettingsStore};
 
 fn seeded() -> PlatformSettings {
@@ -35,6 +36,28 @@ impl PlatformSettingsStore for InMemoryStore {
             return Err(StoreError::StaleVersion);
         }
         *stored = settings.clone();
+        state.audit.append(std::slice::from_ref(audit));
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl RuntimeSettingsStore for InMemoryStore {
+    async fn runtime_settings(&self) -> Result<RuntimeSettings, StoreError> {
+        Ok(self.lock().runtime.clone())
+    }
+
+    async fn save_runtime_settings(
+        &self,
+        settings: &RuntimeSettings,
+        expected_version: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        if state.runtime.version != expected_version {
+            return Err(StoreError::StaleVersion);
+        }
+        state.runtime = settings.clone();
         state.audit.append(std::slice::from_ref(audit));
         Ok(())
     }

@@ -7,6 +7,7 @@ pub mod one_time_tokens;
 pub mod outbox;
 pub mod platform_settings;
 pub mod refresh_tokens;
+pub mod runtime_settings;
 pub mod sessions;
 pub mod subscription_tiers;
 pub mod tenants;

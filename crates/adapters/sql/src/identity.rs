@@ -11,7 +11,7 @@ use crate::map::tokens::{one_time_from_row, refresh_from_row, session_from_row};
 use crate::map::user::user_from_row;
 use crate::store::SqlStore;
 use harmony_identity::model::{Email, OneTimeToken, RefreshToken, Session, TokenPurpose, User};
-use harmony_identity::ports::{Change, IdentityStore, UserFilter, UserListing};
+use harmony_identity::ports::{Change, IdentityStore, TenantDataCounts, UserFilter, UserListing};
 use harmony_kernel::{
     BranchId, OperatorScope, Page, PageRequest, SessionId, StoreError, SystemRole, TenantId,
     TenantScope, UserId,
@@ -95,6 +95,28 @@ impl IdentityStore for SqlStore {
             .await
             .map_err(store_err)?;
         Ok(n > 0)
+    }
+
+    async fn tenant_data_counts(
+        &self,
+        _scope: &OperatorScope,
+    ) -> Result<TenantDataCounts, StoreError> {
+        let db = self.connection();
+        let tenant_users = users::Entity::find()
+            .filter(users::Column::TenantId.is_not_null())
+            .count(db)
+            .await
+            .map_err(store_err)?;
+        let all_users = users::Entity::find().count(db).await.map_err(store_err)?;
+        Ok(TenantDataCounts {
+            tenants: tenants::Entity::find().count(db).await.map_err(store_err)?,
+            branches: branches::Entity::find()
+                .count(db)
+                .await
+                .map_err(store_err)?,
+            users: tenant_users,
+            system_users: all_users - tenant_users,
+        })
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {

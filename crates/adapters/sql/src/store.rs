@@ -88,6 +88,14 @@ impl SqlStore {
             .map_err(store_err)
     }
 
+    /// The newest applied migration (admin tools' system info), if any.
+    pub async fn latest_migration(&self) -> Result<Option<String>, StoreError> {
+        let names = Migrator::get_applied_migrations(&self.db)
+            .await
+            .map_err(store_err)?;
+        Ok(names.last().map(|m| m.name().to_owned()))
+    }
+
     /// `"postgresql"` or `"sqlite"`, for health output and logs.
     pub fn backend_name(&self) -> &'static str {
         match self.backend() {

@@ -1,6 +1,8 @@
-//! `Change::DeleteTenant`: the in-memory twin of the SQL cascade.
+//! `Change::DeleteTenant` and `Change::DeleteAllTenants`: the in-memory twin
+//! of the SQL cascade, and the counts the database reset reports.
 
 use super::State;
+use harmony_identity::ports::TenantDataCounts;
 use harmony_kernel::{StoreError, TenantId};
 
 impl State {
@@ -19,5 +21,26 @@ impl State {
         self.one_time_tokens
             .retain(|_, t| users.contains_key(&t.user_id));
         Ok(())
+    }
+
+    /// Removes every tenant as [`State::delete_tenant`] does.
+    pub(super) fn delete_all_tenants(&mut self) -> Result<(), StoreError> {
+        let ids: Vec<TenantId> = self.tenants.keys().copied().collect();
+        ids.into_iter().try_for_each(|id| self.delete_tenant(id))
+    }
+
+    /// What a reset would remove, and the system users it keeps.
+    pub(super) fn tenant_data_counts(&self) -> TenantDataCounts {
+        let tenant_users = self
+            .users
+            .values()
+            .filter(|u| u.tenant_id().is_some())
+            .count();
+        TenantDataCounts {
+            tenants: self.tenants.len() as u64,
+            branches: self.branches.len() as u64,
+            users: tenant_users as u64,
+            system_users: (self.users.len() - tenant_users) as u64,
+        }
     }
 }

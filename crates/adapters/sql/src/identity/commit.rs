@@ -16,7 +16,7 @@ use harmony_tenancy::Limit;
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait,
 };
 use time::OffsetDateTime;
@@ -139,6 +139,21 @@ async fn delete_tenant(txn: &DatabaseTransaction, tenant_id: TenantId) -> Result
     expect_one(res.rows_affected)
 }
 
+/// Every tenant, one cascade each (the admin tools' reset; dev data only).
+async fn delete_all_tenants(txn: &DatabaseTransaction) -> Result<(), StoreError> {
+    let ids: Vec<Uuid> = tenants::Entity::find()
+        .select_only()
+        .column(tenants::Column::Id)
+        .into_tuple()
+        .all(txn)
+        .await
+        .map_err(store_err)?;
+    for id in ids {
+        delete_tenant(txn, TenantId::from_uuid(id)).await?;
+    }
+    Ok(())
+}
+
 async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreError> {
     match change {
         Change::InsertTenant(t) => {
@@ -222,6 +237,7 @@ async fn apply(txn: &DatabaseTransaction, change: &Change) -> Result<(), StoreEr
         Change::DeleteTenant { tenant_id } => {
             return delete_tenant(txn, *tenant_id).await;
         }
+        Change::DeleteAllTenants => return delete_all_tenants(txn).await,
         Change::Audit(entry) => {
             return crate::audit::append_entries(txn, std::slice::from_ref(entry)).await;
         }

@@ -1,11 +1,14 @@
-//! `PlatformSettingsStore` for [`SqlStore`]: the single seeded row, written
-//! with a version check and its audit entry in one transaction.
+//! `PlatformSettingsStore` and `RuntimeSettingsStore` for [`SqlStore`]: two
+//! single seeded rows, each written with a version check and its audit entry
+//! in one transaction.
 
 use crate::entity::platform_settings as ps;
+use crate::entity::runtime_settings as rs;
 use crate::error::{corrupt, store_err};
 use crate::store::SqlStore;
 use crate::timestamps::utc_opt;
 use harmony_kernel::{AuditEntry, StoreError, UserId};
+use harmony_tenancy::platform::runtime::{RuntimeSettings, RuntimeSettingsStore};
 use harmony_tenancy::platform::{PlatformSettings, PlatformSettingsStore};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -52,6 +55,53 @@ impl PlatformSettingsStore for SqlStore {
             .set(row)
             .filter(ps::Column::Id.eq(ROW))
             .filter(ps::Column::Version.eq(expected_version))
+            .exec(&txn)
+            .await
+            .map_err(store_err)?;
+        if res.rows_affected != 1 {
+            return Err(StoreError::StaleVersion);
+        }
+        crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
+        txn.commit().await.map_err(store_err)
+    }
+}
+
+#[async_trait::async_trait]
+impl RuntimeSettingsStore for SqlStore {
+    async fn runtime_settings(&self) -> Result<RuntimeSettings, StoreError> {
+        let row = rs::Entity::find_by_id(ROW)
+            .one(self.connection())
+            .await
+            .map_err(store_err)?
+            .ok_or_else(|| corrupt("runtime_settings", "id", "the seeded row is missing"))?;
+        Ok(RuntimeSettings {
+            log_level: row.log_level,
+            rate_limit_enabled: row.rate_limit_enabled,
+            version: row.version,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by.map(UserId::from_uuid),
+        })
+    }
+
+    async fn save_runtime_settings(
+        &self,
+        s: &RuntimeSettings,
+        expected_version: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let txn = self.connection().begin().await.map_err(store_err)?;
+        let row = rs::ActiveModel {
+            id: sea_orm::ActiveValue::NotSet,
+            log_level: Set(s.log_level.clone()),
+            rate_limit_enabled: Set(s.rate_limit_enabled),
+            version: Set(s.version),
+            updated_at: Set(utc_opt(s.updated_at)),
+            updated_by: Set(s.updated_by.map(UserId::into_uuid)),
+        };
+        let res = rs::Entity::update_many()
+            .set(row)
+            .filter(rs::Column::Id.eq(ROW))
+            .filter(rs::Column::Version.eq(expected_version))
             .exec(&txn)
             .await
             .map_err(store_err)?;
