@@ -13,6 +13,14 @@
 //! Each route has its own counter (the original shared one `auth` counter
 //! between login and reset-password). Login is additionally protected by
 //! argon2's cost; a per-account limit would need the body and is left out.
+//!
+//! Every other `/api/v1` request with a valid bearer token is counted per
+//! user and per tenant ([`principal`]; the tenant's quota may depend on its
+//! tier). Answers carry the IETF `RateLimit-Policy` / `RateLimit` fields
+//! (draft-ietf-httpapi-ratelimit-headers) besides `X-RateLimit-*`, and a
+//! 429 also `Retry-After`.
+
+pub mod principal;
 
 use std::sync::Arc;
 
@@ -31,6 +39,7 @@ use crate::error::ApiError;
 use crate::middleware::call_decorated;
 use crate::routes::API_PREFIX;
 use crate::runtime_switches::RuntimeSwitches;
+use harmony_identity::IdentityService;
 
 /// One limited endpoint: `limit` requests per `window_secs` per client.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -78,6 +87,8 @@ pub struct RateLimitConfig {
     pub enabled: bool,
     /// The limited endpoints (first match wins).
     pub rules: Vec<RouteLimit>,
+    /// Limits of authenticated requests per user and per tenant.
+    pub principal: principal::PrincipalLimits,
 }
 
 impl Default for RateLimitConfig {
@@ -85,6 +96,7 @@ impl Default for RateLimitConfig {
         Self {
             enabled: true,
             rules: Self::auth_rules(),
+            principal: principal::PrincipalLimits::default(),
         }
     }
 }
@@ -134,9 +146,41 @@ impl RateLimitConfig {
     }
 }
 
-/// Sets `X-RateLimit-Limit/-Remaining/-Reset` from `d`.
-fn set_headers(h: &mut HeaderMap, d: &RateDecision) {
+/// One counted policy of a request: its name, rule and the decision.
+struct Counted {
+    policy: String,
+    rule: RateRule,
+    decision: RateDecision,
+}
+
+/// Sets the IETF `RateLimit-Policy`/`RateLimit` fields (one list item per
+/// policy) and `X-RateLimit-*` from the most constrained policy.
+fn set_headers(h: &mut HeaderMap, counted: &[Counted], now: i64) {
+    let Some(tightest) = counted.iter().min_by_key(|c| c.decision.remaining) else {
+        return;
+    };
+    let policies: Vec<String> = counted
+        .iter()
+        .map(|c| {
+            format!(
+                "\"{}\";q={};w={}",
+                c.policy,
+                c.rule.limit,
+                c.rule.window.as_secs()
+            )
+        })
+        .collect();
+    let states: Vec<String> = counted
+        .iter()
+        .map(|c| {
+            let t = (c.decision.reset_at - now).max(0);
+            format!("\"{}\";r={};t={t}", c.policy, c.decision.remaining)
+        })
+        .collect();
+    let d = &tightest.decision;
     for (name, value) in [
+        ("ratelimit-policy", policies.join(", ")),
+        ("ratelimit", states.join(", ")),
         ("x-ratelimit-limit", d.limit.to_string()),
         ("x-ratelimit-remaining", d.remaining.to_string()),
         ("x-ratelimit-reset", d.reset_at.to_string()),
@@ -161,37 +205,106 @@ pub async fn middleware<B: MessageBody + 'static>(
     let switched_off = req
         .app_data::<web::Data<RuntimeSwitches>>()
         .is_some_and(|s| !s.rate_limit_enabled());
-    let route = limits
-        .rule_for(req.method(), req.match_info().as_str())
-        .filter(|_| !switched_off);
-    let Some(route) = route else {
+    if switched_off || !limits.enabled {
         return next
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body);
-    };
+    }
     let limiter = req
         .app_data::<web::Data<dyn RateLimiter>>()
         .map_or(fallback, |d| d.clone().into_inner());
-    let client = client_ip::client_ip(req.peer_addr(), req.headers(), trust_forwarded_for)
-        .map_or_else(|| "unknown".to_owned(), client_ip::subject);
-    let key = format!("{}:ip:{client}", route.name);
-    let decision = limiter
-        .hit(&key, route.rule(), OffsetDateTime::now_utc())
-        .await;
-    if !decision.allowed {
-        metrics::counter!("rate_limit_rejections_total", "policy" => route.name.clone())
-            .increment(1);
-        tracing::warn!(rule = %route.name, %client, retry_after = decision.retry_after_secs(),
-            "rate limit exceeded");
-        let err = ApiError::rate_limited(
-            u64::from(decision.limit),
-            decision.reset_at,
-            decision.retry_after_secs(),
-        );
-        return Ok(req.error_response(err));
+    let policies = match limits.rule_for(req.method(), req.match_info().as_str()) {
+        Some(route) => {
+            let client = client_ip::client_ip(req.peer_addr(), req.headers(), trust_forwarded_for)
+                .map_or_else(|| "unknown".to_owned(), client_ip::subject);
+            vec![(
+                route.name.clone(),
+                format!("{}:ip:{client}", route.name),
+                route.rule(),
+            )]
+        }
+        None => principal_policies(&req, &limits.principal).await,
+    };
+    if policies.is_empty() {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
-    call_decorated(req, next, move |h| set_headers(h, &decision)).await
+    let now = OffsetDateTime::now_utc();
+    let mut counted = Vec::with_capacity(policies.len());
+    for (policy, key, rule) in policies {
+        let decision = limiter.hit(&key, rule, now).await;
+        if !decision.allowed {
+            metrics::counter!("rate_limit_rejections_total", "policy" => policy.clone())
+                .increment(1);
+            tracing::warn!(%policy, retry_after = decision.retry_after_secs(), "rate limit exceeded");
+            let mut err = ApiError::rate_limited(
+                u64::from(decision.limit),
+                decision.reset_at,
+                decision.retry_after_secs(),
+            );
+            counted.push(Counted {
+                policy,
+                rule,
+                decision,
+            });
+            let mut headers = HeaderMap::new();
+            set_headers(&mut headers, &counted, now.unix_timestamp());
+            for name in ["ratelimit-policy", "ratelimit"] {
+                if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
+                    err = err.with_header(name, v);
+                }
+            }
+            return Ok(req.error_response(err));
+        }
+        counted.push(Counted {
+            policy,
+            rule,
+            decision,
+        });
+    }
+    let unix_now = now.unix_timestamp();
+    call_decorated(req, next, move |h| set_headers(h, &counted, unix_now)).await
+}
+
+/// The per-user and per-tenant policies of an authenticated request
+/// (`(policy, limiter key, rule)`), none for anonymous ones.
+async fn principal_policies(
+    req: &ServiceRequest,
+    limits: &principal::PrincipalLimits,
+) -> Vec<(String, String, RateRule)> {
+    if !req.path().starts_with(API_PREFIX) {
+        return Vec::new();
+    }
+    let Some(identity) = req.app_data::<web::Data<IdentityService>>() else {
+        return Vec::new();
+    };
+    let authorization = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(who) = principal::claimant(identity, authorization) else {
+        return Vec::new();
+    };
+    let mut out = vec![(
+        "user".to_owned(),
+        format!("api:user:{}", who.user),
+        limits.per_user.rule(),
+    )];
+    if let Some(tenant) = who.tenant {
+        let tier = match req.app_data::<web::Data<principal::TierCache>>() {
+            Some(cache) => cache.tier(identity, tenant).await,
+            None => None,
+        };
+        out.push((
+            "tenant".to_owned(),
+            format!("api:tenant:{tenant}"),
+            limits.tenant_quota(tier.as_deref()).rule(),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 use crate::app::{self, AppState};
 use crate::config::ApiConfig;
 use crate::health::{HealthProbe, HealthProbes};
-use crate::runtime_switches::RuntimeSwitches;
 use crate::logging::{self, LogFormat};
 use crate::rate_limit::RateLimitConfig;
+use crate::runtime_switches::RuntimeSwitches;
 use crate::telemetry::{self, Telemetry};
 use anyhow::Context;
 use harmony_adapters_sql::SqlStore;
@@ -25,7 +25,10 @@ pub fn init_logging(settings: &Settings) -> Telemetry {
         cfg::LogFormat::Pretty => LogFormat::Compact,
     };
     let obs = &settings.observability;
-    let name = obs.service_name.as_deref().unwrap_or(telemetry::API_SERVICE_NAME);
+    let name = obs
+        .service_name
+        .as_deref()
+        .unwrap_or(telemetry::API_SERVICE_NAME);
     let provider = obs.otlp_endpoint.as_deref().and_then(|url| {
         telemetry::tracer_provider(url, name)
             .map_err(|e| eprintln!("harmony-api: trace export disabled: {e}"))
@@ -81,7 +84,24 @@ pub fn rate_limit_config(settings: &Settings) -> RateLimitConfig {
         enabled: settings.rate_limit.enabled,
         ..RateLimitConfig::default()
     };
+    let quota = |r: cfg::RateLimitRule| crate::rate_limit::principal::Quota {
+        limit: r.limit,
+        window_secs: r.window_seconds,
+    };
+    let api = &settings.rate_limit.api;
+    limits.principal = crate::rate_limit::principal::PrincipalLimits {
+        per_user: quota(api.per_user),
+        per_tenant: quota(api.per_tenant),
+        tenant_tiers: api
+            .tenant_tiers
+            .iter()
+            .map(|(tier, r)| (tier.clone(), quota(*r)))
+            .collect(),
+    };
     for (name, rule) in settings.rate_limit.rules() {
+        if name.starts_with("api.") {
+            continue;
+        }
         if !limits.set(name, rule.limit, rule.window_seconds) {
             tracing::error!(rule = name, "rate_limit setting names no API route");
         }
@@ -121,6 +141,7 @@ pub fn app_state(runtime: &Runtime) -> AppState {
         .with_data(runtime.platform.clone())
         .with_data(Arc::new(logging::current()))
         .with_data(runtime.runtime_settings.clone())
+        .with_data(Arc::new(crate::rate_limit::principal::TierCache::default()))
         .with_data(crate::routes::admin_tools_info::service(runtime))
         .with_data(runtime_switches(runtime))
         .with_configure(crate::metrics::configure_for(runtime))

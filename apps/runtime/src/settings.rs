@@ -291,12 +291,30 @@ pub struct RateLimitSettings {
     pub accept_invite: RateLimitRule,
     /// `POST /auth/refresh`.
     pub refresh: RateLimitRule,
+    /// Authenticated requests per user and per tenant.
+    pub api: ApiRateLimitSettings,
+}
+
+/// `[rate_limit.api]`: every authenticated `/api/v1` request counts once
+/// against its user and once against its tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiRateLimitSettings {
+    /// Per user, all sessions together.
+    pub per_user: RateLimitRule,
+    /// Per tenant, unless its tier is listed in `tenant_tiers`.
+    pub per_tenant: RateLimitRule,
+    /// Per-tenant limits by tier code (e.g. `enterprise`).
+    #[serde(default)]
+    pub tenant_tiers: std::collections::BTreeMap<String, RateLimitRule>,
 }
 
 impl RateLimitSettings {
     /// Every rule with its name (the key under `[rate_limit]`).
-    pub fn rules(&self) -> [(&'static str, RateLimitRule); 8] {
+    pub fn rules(&self) -> [(&'static str, RateLimitRule); 10] {
         [
+            ("api.per_user", self.api.per_user),
+            ("api.per_tenant", self.api.per_tenant),
             ("login", self.login),
             ("forgot_password", self.forgot_password),
             ("reset_password", self.reset_password),

@@ -1,6 +1,16 @@
 use super::*;
 
+/// tracing-core caches callsite interest globally; while exactly one
+/// dispatcher is registered it asks the *calling thread's* default, so another
+/// test's thread could cache "never" for our callsites. A second, permanent
+/// dispatcher makes it always ask every registered one.
+pub(crate) fn keep_interest_global() {
+    static KEEP: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    KEEP.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
+}
+
 fn scoped(capacity: usize) -> (tracing::subscriber::DefaultGuard, LogControl) {
+    keep_interest_global();
     let (subscriber, control) = subscriber(LogOptions {
         level: "info".to_owned(),
         format: None,

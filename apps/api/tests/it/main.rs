@@ -26,6 +26,7 @@ mod middleware;
 mod platform;
 mod races;
 mod rate_limit;
+mod rate_limit_principal;
 mod spawn;
 mod support;
 mod tenant_settings;

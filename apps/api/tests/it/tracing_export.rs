@@ -11,6 +11,15 @@ use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_ID: &str = "00f067aa0ba902b7";
 
+/// tracing-core caches callsite interest globally; while exactly one
+/// dispatcher is registered it asks the *calling thread's* default, so a
+/// server thread of another test could cache "never" for the request span.
+/// A second, permanent dispatcher makes it ask every registered one.
+fn keep_interest_global() {
+    static KEEP: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    KEEP.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
+}
+
 fn attr(span: &SpanData, key: &str) -> Option<String> {
     span.attributes
         .iter()
@@ -30,6 +39,7 @@ async fn a_request_exports_a_span_with_route_status_and_the_callers_trace_id() {
         buffer_capacity: 100,
         tracer: Some(provider.tracer("test")),
     });
+    keep_interest_global();
     let _guard = tracing::subscriber::set_default(subscriber);
     logs.set_level("info").unwrap();
 
@@ -94,6 +104,7 @@ async fn without_traceparent_a_new_trace_is_started() {
         buffer_capacity: 10,
         tracer: Some(provider.tracer("test")),
     });
+    keep_interest_global();
     let _guard = tracing::subscriber::set_default(subscriber);
     let app = atest::init_service(build_app(AppState::new(
         ApiConfig::default(),

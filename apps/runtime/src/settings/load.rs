@@ -181,7 +181,10 @@ impl Settings {
                 );
             }
         }
-        for (name, rule) in self.rate_limit.rules() {
+        let tiers = self.rate_limit.api.tenant_tiers.iter();
+        let tier_rules = tiers.map(|(tier, r)| (format!("api.tenant_tiers.{tier}"), *r));
+        let named = self.rate_limit.rules().map(|(n, r)| (n.to_owned(), r));
+        for (name, rule) in named.into_iter().chain(tier_rules) {
             if rule.limit == 0 || rule.window_seconds == 0 {
                 problems.push(format!(
                     "rate_limit.{name}: limit and window_seconds must be at least 1"

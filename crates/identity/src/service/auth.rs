@@ -293,3 +293,27 @@ impl IdentityService {
         Ok(())
     }
 }
+
+impl IdentityService {
+    /// The claims of a well-signed, unexpired access token, without touching
+    /// storage: cheap enough for middleware that only needs to know who a
+    /// request claims to be (rate-limit keys). Never use it to authorise:
+    /// it does not see revoked sessions or deactivated users.
+    pub fn peek_access_claims(&self, access_token: &str) -> Option<crate::ports::Claims> {
+        self.tokens
+            .decode(access_token, TokenKind::Access, self.clock.now())
+            .ok()
+    }
+
+    /// The subscription tier of a tenant whose id came from verified claims
+    /// (per-tier rate limits); `None` when the tenant is gone.
+    ///
+    /// # Errors
+    /// `Store`.
+    pub async fn tenant_tier(
+        &self,
+        tenant_id: harmony_kernel::TenantId,
+    ) -> Result<Option<String>, IdentityError> {
+        Ok(self.store.tenant(tenant_id).await?.map(|t| t.tier))
+    }
+}
