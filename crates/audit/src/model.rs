@@ -114,6 +114,8 @@ pub struct AuditStatistics {
     pub failed_logins_24h: u64,
     /// `auth.login` in the 24 hours before `now`.
     pub successful_logins_24h: u64,
+    /// Every record of the 24 hours before `now` (platform dashboard).
+    pub logs_24h: u64,
     /// The ten most frequent actions, most frequent first (ties by name).
     pub actions_by_type: Vec<(String, u64)>,
     /// Records per status, by status name.

@@ -4,8 +4,8 @@
 //! Deviations, on purpose: the original guarded `/admin/stats` with G-SUPER;
 //! here it requires `system.tenants.view`, so system operators see the
 //! dashboard too (issue 3). `recent_activity.logins_24h` and
-//! `total_actions_24h` count audit rows and are 0 until the audit module
-//! exists.
+//! `total_actions_24h` count the audit rows of the last 24 hours across
+//! every tenant and the platform.
 
 use crate::caller::Caller;
 use crate::error::{ApiError, format_utc};
@@ -85,9 +85,18 @@ impl From<&TenantStats> for TenantStatsView {
     responses((status = 200, description = "Platform statistics"), (status = 403)))]
 pub async fn platform_stats(
     admin: web::Data<TenantAdminService>,
+    audit: web::Data<harmony_audit::AuditService>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    stats_body(&admin.platform_stats(&caller.principal).await?)
+    let mut stats = admin.platform_stats(&caller.principal).await?;
+    // the platform-wide trail (system users read every tenant's records)
+    let trail = audit
+        .statistics(&caller.principal, None)
+        .await
+        .map_err(ApiError::from)?;
+    stats.recent_activity.logins_24h = trail.successful_logins_24h;
+    stats.recent_activity.total_actions_24h = trail.logs_24h;
+    stats_body(&stats)
 }
 
 /// The OpenAPI description of this route.

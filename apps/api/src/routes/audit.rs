@@ -139,6 +139,8 @@ pub struct AuditStatisticsView {
     total_actions: u64,
     failed_logins_24h: u64,
     successful_logins_24h: u64,
+    /// Records of the last 24 hours (beyond the contract).
+    logs_24h: u64,
     /// The ten most frequent actions: `{action: count}`.
     #[schema(value_type = Object)]
     actions_by_type: Map<String, Value>,
@@ -169,6 +171,7 @@ pub async fn statistics(
         total_actions: s.total_actions,
         failed_logins_24h: s.failed_logins_24h,
         successful_logins_24h: s.successful_logins_24h,
+        logs_24h: s.logs_24h,
         actions_by_type: counts(s.actions_by_type),
         actions_by_status: counts(s.actions_by_status),
     }))

@@ -84,6 +84,7 @@ impl AuditLog {
             total_actions: by_action.len() as u64,
             failed_logins_24h: recent("auth.login_failed"),
             successful_logins_24h: recent("auth.login"),
+            logs_24h: rows.iter().filter(|e| e.at >= since).count() as u64,
             actions_by_type: top,
             actions_by_status: by_status
                 .into_iter()

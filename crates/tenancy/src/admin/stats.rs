@@ -199,10 +199,10 @@ pub struct RecentActivity {
     pub new_tenants_30d: u64,
     /// Active users created in the last 30 days.
     pub new_users_30d: u64,
-    /// `auth.login` audit rows of the last 24 h: always 0 until the audit
-    /// module exists.
+    /// `auth.login` audit rows of the last 24 h; tenancy leaves it 0 and the
+    /// API fills it from the audit trail.
     pub logins_24h: u64,
-    /// Audit rows of the last 24 h: always 0 until the audit module exists.
+    /// Audit rows of the last 24 h; filled like `logins_24h`.
     pub total_actions_24h: u64,
 }
 

@@ -180,9 +180,13 @@ async fn platform_stats_dashboard() {
         json!({"system_admin": 1, "system_operator": 1, "tenant_owner": 3, "tenant_admin": 1})
     );
     assert_eq!(stats["tenants_by_tier"], json!({"free": 1, "premium": 1}));
+    let trail = expect_status(app.get("/api/v1/admin/audit-logs/statistics", t).await, 200).await;
+    let logins = trail["successful_logins_24h"].as_u64().unwrap();
+    assert!(logins >= 2, "the system users signed in: {trail}");
     assert_eq!(
         stats["recent_activity"],
-        json!({"new_tenants_30d": 3, "new_users_30d": 6, "logins_24h": 0, "total_actions_24h": 0})
+        json!({"new_tenants_30d": 3, "new_users_30d": 6, "logins_24h": logins,
+               "total_actions_24h": trail["logs_24h"]})
     );
     assert_eq!(
         stats["growth"],

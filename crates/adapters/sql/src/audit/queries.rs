@@ -198,6 +198,7 @@ impl AuditStore for SqlStore {
             total_actions: self.count_distinct(tenant, Column::Action).await?,
             failed_logins_24h: self.count_where(logins("auth.login_failed")).await?,
             successful_logins_24h: self.count_where(logins("auth.login")).await?,
+            logs_24h: self.count_where(scope(tenant).add(since.clone())).await?,
             actions_by_type: self.grouped(tenant, Column::Action, Some(10)).await?,
             actions_by_status: self.grouped(tenant, Column::Status, None).await?,
         })
