@@ -138,7 +138,6 @@ pub async fn middleware<B: MessageBody + 'static>(
         .unwrap_or_default();
     let span = tracing::info_span!(
         "http_request",
-        otel.name = %method,
         otel.kind = "server",
         otel.status_code = Empty,
         "http.request.method" = %method,

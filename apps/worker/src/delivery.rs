@@ -228,14 +228,16 @@ impl OutboxWorker {
                 let error = truncate(error);
                 tracing::warn!(outbox_id = %id, attempt, retry_at = %at, %error, "delivery failed; will retry");
                 report.retried += 1;
-                metrics::counter!("outbox_delivery_failures_total", "outcome" => "retry").increment(1);
+                metrics::counter!("outbox_delivery_failures_total", "outcome" => "retry")
+                    .increment(1);
                 self.store.mark_failed(id, &error, Some(at)).await
             }
             Outcome::Dead(error) => {
                 let error = truncate(error);
                 tracing::error!(outbox_id = %id, attempt, %error, "delivery failed for good; message is dead");
                 report.dead += 1;
-                metrics::counter!("outbox_delivery_failures_total", "outcome" => "dead").increment(1);
+                metrics::counter!("outbox_delivery_failures_total", "outcome" => "dead")
+                    .increment(1);
                 self.store.mark_failed(id, &error, None).await
             }
         };

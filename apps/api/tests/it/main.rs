@@ -8,6 +8,7 @@ mod admin_tools;
 mod admin_users;
 mod audit;
 mod audit_catalogue;
+mod audit_catalogue_links;
 mod auth;
 mod auth_links;
 mod auth_tokens;
