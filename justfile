@@ -27,3 +27,7 @@ lint:
 # Run the outbox worker as its own process.
 worker:
     cargo run -p harmony-worker
+
+# Load benchmark of a release build on SQLite and PostgreSQL; writes bench/results.md (docs/performance.md).
+bench:
+    bash bench/run.sh

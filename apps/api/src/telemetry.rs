@@ -136,7 +136,10 @@ pub async fn middleware<B: MessageBody + 'static>(
         .get::<RequestId>()
         .map(|r| r.0.to_string())
         .unwrap_or_default();
-    let span = tracing::info_span!(
+    // At ERROR level so it stays enabled under a `warn`/`error` filter: the
+    // lines that survive such a filter are the ones that most need the ids.
+    // A span's level is never printed.
+    let span = tracing::error_span!(
         "http_request",
         otel.kind = "server",
         otel.status_code = Empty,

@@ -189,8 +189,11 @@ pub async fn logs(
     Ok(HttpResponse::Ok().json(lines))
 }
 
-/// 403 unless the deployment enables dev tools.
-fn require_dev_tools(tools: &AdminTools, what: &str) -> Result<(), ApiError> {
+/// `system.tools.access`, then 403 unless the deployment enables dev tools.
+fn require_dev_tools(tools: &AdminTools, caller: &Caller, what: &str) -> Result<(), ApiError> {
+    caller
+        .principal
+        .require_system(SystemPermission::ToolsAccess)?;
     if tools.dev_tools {
         Ok(())
     } else {
@@ -210,10 +213,7 @@ pub async fn seed_data(
     identity: web::Data<IdentityService>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    caller
-        .principal
-        .require_system(SystemPermission::ToolsAccess)?;
-    require_dev_tools(&tools, "Seeding data")?;
+    require_dev_tools(&tools, &caller, "Seeding data")?;
     let seeded = crate::seed::seed(&identity)
         .await
         .map_err(|e| ApiError::internal(format!("Failed to seed data: {e}")))?;
@@ -249,10 +249,7 @@ pub async fn reset_database(
     identity: web::Data<IdentityService>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    caller
-        .principal
-        .require_system(SystemPermission::ToolsAccess)?;
-    require_dev_tools(&tools, "Resetting the database")?;
+    require_dev_tools(&tools, &caller, "Resetting the database")?;
     let n = identity
         .reset_tenant_data(&caller.principal)
         .await

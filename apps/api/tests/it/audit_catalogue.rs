@@ -11,20 +11,32 @@ use crate::spawn::{NEW_PASSWORD, OWNER_EMAIL, PASSWORD, Session, TestApp, spawn_
 
 const LOGS: &str = "/api/v1/admin/audit-logs";
 
-/// The records with `action` that `viewer` sees, newest first.
-async fn records(app: &TestApp, viewer: &Session, action: &str) -> Vec<Value> {
-    let res = app
-        .get(&format!("{LOGS}?action={action}&limit=100"), &viewer.access)
-        .await;
-    let body = expect_status(res, 200).await;
+/// The records with `action` that `viewer` sees, newest first; `extra` adds
+/// query parameters (e.g. `&tenant_id=…` for system users).
+pub async fn records_where(
+    app: &TestApp,
+    viewer: &Session,
+    action: &str,
+    extra: &str,
+) -> Vec<Value> {
+    let path = format!("{LOGS}?action={action}&limit=100{extra}");
+    let body = expect_status(app.get(&path, &viewer.access).await, 200).await;
     body["logs"].as_array().cloned().unwrap_or_default()
 }
 
-/// The one record with `action` that `viewer` sees.
-async fn one(app: &TestApp, viewer: &Session, action: &str) -> Value {
-    let found = records(app, viewer, action).await;
+/// The one record with `action` that `viewer` sees (see [`records_where`]).
+pub async fn one_where(app: &TestApp, viewer: &Session, action: &str, extra: &str) -> Value {
+    let found = records_where(app, viewer, action, extra).await;
     assert_eq!(found.len(), 1, "{action}: {found:?}");
     found.into_iter().next().unwrap()
+}
+
+async fn records(app: &TestApp, viewer: &Session, action: &str) -> Vec<Value> {
+    records_where(app, viewer, action, "").await
+}
+
+async fn one(app: &TestApp, viewer: &Session, action: &str) -> Value {
+    one_where(app, viewer, action, "").await
 }
 
 #[tokio::test]

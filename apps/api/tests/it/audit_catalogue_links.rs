@@ -5,21 +5,14 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::audit_catalogue::one_where;
 use crate::branches::sql;
 use crate::expect::expect_status;
 use crate::spawn::{NEW_PASSWORD, OWNER_EMAIL, PASSWORD, Session, TestApp, spawn_app};
 
-/// The records with `action` in `tenant`'s trail, as a system admin sees them.
-async fn trail(app: &TestApp, admin: &Session, tenant: &str, action: &str) -> Vec<Value> {
-    let path = format!("/api/v1/admin/audit-logs?action={action}&tenant_id={tenant}");
-    let body = expect_status(app.get(&path, &admin.access).await, 200).await;
-    body["logs"].as_array().cloned().unwrap_or_default()
-}
-
+/// The one record with `action` in `tenant`'s trail, as a system admin sees it.
 async fn one(app: &TestApp, admin: &Session, tenant: &str, action: &str) -> Value {
-    let found = trail(app, admin, tenant, action).await;
-    assert_eq!(found.len(), 1, "{action}: {found:?}");
-    found.into_iter().next().unwrap()
+    one_where(app, admin, action, &format!("&tenant_id={tenant}")).await
 }
 
 #[tokio::test]

@@ -129,3 +129,25 @@ async fn without_traceparent_a_new_trace_is_started() {
     assert_ne!(span.span_context.trace_id().to_string(), TRACE_ID);
     assert!(span.span_context.is_valid());
 }
+
+#[actix_web::test]
+async fn log_control_is_reachable_from_handlers() {
+    use actix_web::web;
+    use harmony_api::logging::LogControl;
+
+    let app = crate::spawn::spawn_app().await;
+    let state = harmony_api::server::app_state(&app.runtime).with_configure(|cfg| {
+        cfg.route(
+            "/log-level",
+            web::get().to(|logs: web::Data<LogControl>| async move { logs.level() }),
+        );
+    });
+    let svc = atest::init_service(build_app(state)).await;
+    let res = atest::call_service(
+        &svc,
+        atest::TestRequest::get().uri("/log-level").to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(!atest::read_body(res).await.is_empty());
+}

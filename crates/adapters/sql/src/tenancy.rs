@@ -155,3 +155,21 @@ impl BranchStore for SqlStore {
             .map_err(store_err)
     }
 }
+
+/// Runs a compare-and-set `update` (it must match exactly one row, else
+/// `StaleVersion`) and appends `audit`, in one transaction: the shape of
+/// every single-record settings write.
+pub(crate) async fn update_one_audited<E: sea_orm::EntityTrait>(
+    store: &SqlStore,
+    update: sea_orm::UpdateMany<E>,
+    audit: &harmony_kernel::AuditEntry,
+) -> Result<(), StoreError> {
+    use sea_orm::TransactionTrait;
+    let txn = store.connection().begin().await.map_err(store_err)?;
+    let res = update.exec(&txn).await.map_err(store_err)?;
+    if res.rows_affected != 1 {
+        return Err(StoreError::StaleVersion);
+    }
+    crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
+    txn.commit().await.map_err(store_err)
+}

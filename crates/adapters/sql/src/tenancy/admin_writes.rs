@@ -8,7 +8,7 @@ use crate::timestamps;
 use harmony_kernel::{AuditEntry, OperatorScope, StoreError};
 use harmony_tenancy::{Limit, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
 /// Stores the platform-writable columns of `tenant` if its `updated_at` is
@@ -70,18 +70,10 @@ pub(super) async fn save_tenant(
     for (col, value) in values {
         update = update.col_expr(col, value);
     }
-    let txn = store.connection().begin().await.map_err(store_err)?;
-    let res = update
+    let update = update
         .filter(tenants::Column::Id.eq(t.id.into_uuid()))
-        .filter(unchanged)
-        .exec(&txn)
-        .await
-        .map_err(store_err)?;
-    if res.rows_affected != 1 {
-        return Err(StoreError::StaleVersion);
-    }
-    crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
-    txn.commit().await.map_err(store_err)
+        .filter(unchanged);
+    super::update_one_audited(store, update, audit).await
 }
 
 /// The caps of the active catalogue tier `code`.

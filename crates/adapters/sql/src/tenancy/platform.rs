@@ -11,7 +11,7 @@ use harmony_kernel::{AuditEntry, StoreError, UserId};
 use harmony_tenancy::platform::runtime::{RuntimeSettings, RuntimeSettingsStore};
 use harmony_tenancy::platform::{PlatformSettings, PlatformSettingsStore};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 const ROW: i32 = 1;
 
@@ -40,7 +40,6 @@ impl PlatformSettingsStore for SqlStore {
         expected_version: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let txn = self.connection().begin().await.map_err(store_err)?;
         let row = ps::ActiveModel {
             id: sea_orm::ActiveValue::NotSet,
             platform_name: Set(s.platform_name.clone()),
@@ -51,18 +50,11 @@ impl PlatformSettingsStore for SqlStore {
             updated_at: Set(utc_opt(s.updated_at)),
             updated_by: Set(s.updated_by.map(UserId::into_uuid)),
         };
-        let res = ps::Entity::update_many()
+        let update = ps::Entity::update_many()
             .set(row)
             .filter(ps::Column::Id.eq(ROW))
-            .filter(ps::Column::Version.eq(expected_version))
-            .exec(&txn)
-            .await
-            .map_err(store_err)?;
-        if res.rows_affected != 1 {
-            return Err(StoreError::StaleVersion);
-        }
-        crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
-        txn.commit().await.map_err(store_err)
+            .filter(ps::Column::Version.eq(expected_version));
+        super::update_one_audited(self, update, audit).await
     }
 }
 
@@ -89,7 +81,6 @@ impl RuntimeSettingsStore for SqlStore {
         expected_version: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let txn = self.connection().begin().await.map_err(store_err)?;
         let row = rs::ActiveModel {
             id: sea_orm::ActiveValue::NotSet,
             log_level: Set(s.log_level.clone()),
@@ -98,17 +89,10 @@ impl RuntimeSettingsStore for SqlStore {
             updated_at: Set(utc_opt(s.updated_at)),
             updated_by: Set(s.updated_by.map(UserId::into_uuid)),
         };
-        let res = rs::Entity::update_many()
+        let update = rs::Entity::update_many()
             .set(row)
             .filter(rs::Column::Id.eq(ROW))
-            .filter(rs::Column::Version.eq(expected_version))
-            .exec(&txn)
-            .await
-            .map_err(store_err)?;
-        if res.rows_affected != 1 {
-            return Err(StoreError::StaleVersion);
-        }
-        crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
-        txn.commit().await.map_err(store_err)
+            .filter(rs::Column::Version.eq(expected_version));
+        super::update_one_audited(self, update, audit).await
     }
 }

@@ -13,7 +13,7 @@ use harmony_tenancy::Tenant;
 use harmony_tenancy::settings::model::TierInfo;
 use harmony_tenancy::settings::ports::TenantSettingsStore;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 
 fn tier_from_row(r: subscription_tiers::Model) -> Result<TierInfo, StoreError> {
@@ -85,13 +85,7 @@ impl TenantSettingsStore for SqlStore {
             )
             .filter(tenants::Column::Id.eq(scope.tenant_id().into_uuid()))
             .filter(unchanged);
-        let txn = self.connection().begin().await.map_err(store_err)?;
-        let res = update.exec(&txn).await.map_err(store_err)?;
-        if res.rows_affected != 1 {
-            return Err(StoreError::StaleVersion);
-        }
-        crate::audit::append_entries(&txn, std::slice::from_ref(audit)).await?;
-        txn.commit().await.map_err(store_err)
+        super::update_one_audited(self, update, audit).await
     }
 
     async fn count_active_users(&self, scope: &TenantScope) -> Result<u64, StoreError> {
