@@ -234,13 +234,14 @@ measure() {
 # pgbench with the SELECTs of GET /api/v1/users (bench/users.sql) on the bench
 # database, the same client count; prints transactions per second.
 pgbench_users() {
-  local tenant user session
+  local tenant user session branch
   tenant=$(db_sql "SELECT tenant_id FROM users WHERE email = '$BENCH_EMAIL'")
   user=$(db_sql "SELECT id FROM users WHERE email = '$BENCH_EMAIL'")
+  branch=$(db_sql "SELECT default_branch_id FROM users WHERE email = '$BENCH_EMAIL'")
   session=$(db_sql "SELECT id FROM sessions WHERE user_id = '$user' ORDER BY created_at LIMIT 1")
   log "postgres: pgbench ${DURATION}s, $CONNECTIONS clients"
   pgbench -n -M prepared -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" \
-    -D "tenant_id=$tenant" -D "user_id=$user" -D "session_id=$session" \
+    -D "tenant_id=$tenant" -D "user_id=$user" -D "session_id=$session" -D "branch_id=$branch" \
     -f "$BENCH/users.sql" "$PG_URL" >"$WORK/pgbench.txt" 2>&1 ||
     die "pgbench failed: $(tail -n 5 "$WORK/pgbench.txt")"
   awk '/^tps = / { printf "%.0f", $3 }' "$WORK/pgbench.txt"

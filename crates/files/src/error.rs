@@ -144,9 +144,10 @@ impl DomainError for FilesError {
             | Self::QuotaExceeded(_)
             | Self::AvatarForOthers(_)
             | Self::NotYourFile => K::Forbidden,
-            Self::TenantNotFound(_) | Self::FileNotFound | Self::UploadNotFound | Self::UserNotFound => {
-                K::NotFound
-            }
+            Self::TenantNotFound(_)
+            | Self::FileNotFound
+            | Self::UploadNotFound
+            | Self::UserNotFound => K::NotFound,
             Self::AlreadyConfirmed | Self::Conflict => K::Conflict,
             Self::StorageUnavailable => K::Unavailable,
             Self::StorageFailed(_) | Self::Store(_) => K::Internal,

@@ -18,11 +18,11 @@ pub mod error;
 pub mod model;
 pub mod ports;
 pub mod rules;
-// pub mod service;
+pub mod service;
 pub mod sniff;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use error::{AvatarAction, FilesError};
 pub use model::{FileCategory, FileRecord, FileStatus};
-// pub use service::{FilesConfig, FilesService};
+pub use service::{FilesConfig, FilesService};

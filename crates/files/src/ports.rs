@@ -85,6 +85,11 @@ pub trait ObjectStorage: Send + Sync {
     /// Removes `key`; absent keys are not an error.
     async fn delete(&self, key: &str) -> Result<(), ObjectStoreError>;
 
+    /// Removes every object whose key starts with `prefix` (a tenant's
+    /// `<category prefix>/<tenant_id>/` after account closure); returns how
+    /// many were removed. Absent prefixes are not an error.
+    async fn delete_prefix(&self, prefix: &str) -> Result<u64, ObjectStoreError>;
+
     /// The public URL of `key` for public categories (logos, avatars).
     fn public_url(&self, key: &str) -> String;
 }
@@ -237,6 +242,9 @@ pub trait FileStore: Send + Sync {
     /// Whether `user_id` is a live (not soft-deleted) user of the scope's
     /// tenant: avatars may only be managed for members of the caller's own
     /// tenant (defect 20).
-    async fn user_in_tenant(&self, scope: &TenantScope, user_id: UserId)
-    -> Result<bool, StoreError>;
+    async fn user_in_tenant(
+        &self,
+        scope: &TenantScope,
+        user_id: UserId,
+    ) -> Result<bool, StoreError>;
 }

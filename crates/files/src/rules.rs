@@ -209,7 +209,12 @@ pub fn check_filename(filename: &str) -> Result<(), String> {
 /// # Errors
 /// `Invalid content type format`.
 pub fn normalize_content_type(content_type: &str) -> Result<String, String> {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_lowercase();
     if essence.contains('/') {
         Ok(essence)
     } else {

@@ -81,13 +81,16 @@ pub fn matches_declared(content_type: &str, head: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    const JPEG: &[u8] = &[
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+    ];
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
     const GIF: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00";
     const WEBP: &[u8] = b"RIFF\x24\x00\x00\x00WEBPVP8 ";
     const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
     const DOCX: &[u8] = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00";
-    const SVG: &[u8] = b"\xEF\xBB\xBF  \n<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    const SVG: &[u8] =
+        b"\xEF\xBB\xBF  \n<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>";
     const HTML: &[u8] = b"<!DOCTYPE html><html><script>alert(1)</script>";
 
     #[test]
@@ -118,7 +121,10 @@ mod tests {
         assert!(!matches_declared("image/png", JPEG), "JPEG posing as PNG");
         assert!(!matches_declared("image/svg+xml", PNG));
         assert!(!matches_declared("application/pdf", DOCX));
-        assert!(!matches_declared("image/bmp", b"BM\x00\x00"), "unknown image subtype");
+        assert!(
+            !matches_declared("image/bmp", b"BM\x00\x00"),
+            "unknown image subtype"
+        );
     }
 
     #[test]

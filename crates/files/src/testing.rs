@@ -98,7 +98,10 @@ pub fn record(
     FileRecord {
         id,
         tenant_id,
-        storage_key: format!("{}/{tenant_id}/{id}.png", crate::rules::key_prefix(category)),
+        storage_key: format!(
+            "{}/{tenant_id}/{id}.png",
+            crate::rules::key_prefix(category)
+        ),
         filename: format!("file-{}.png", &id.simple().to_string()[..8]),
         content_type: "image/png".to_owned(),
         size_bytes,
@@ -124,7 +127,10 @@ async fn commit(store: &dyn FileStore, changes: &[FileChange]) -> Result<(), Sto
 }
 
 async fn insert(store: &dyn FileStore, files: &[&FileRecord]) {
-    let changes: Vec<FileChange> = files.iter().map(|f| FileChange::Insert((*f).clone())).collect();
+    let changes: Vec<FileChange> = files
+        .iter()
+        .map(|f| FileChange::Insert((*f).clone()))
+        .collect();
     commit(store, &changes).await.expect("insert files");
 }
 

@@ -202,3 +202,41 @@ async fn rate_limit_rejections_are_counted_by_policy() {
         "{body}"
     );
 }
+
+fn message() -> harmony_kernel::outbox::OutboxMessage {
+    harmony_kernel::outbox::OutboxMessage {
+        id: harmony_kernel::OutboxId::new(),
+        topic: "email".to_owned(),
+        payload: serde_json::json!({}),
+        created_at: time::OffsetDateTime::now_utc(),
+    }
+}
+
+/// Enqueues two messages, kills one; the store then reports (pending, dead).
+async fn one_pending_one_dead(store: &dyn harmony_kernel::outbox::OutboxStore) {
+    store.enqueue(&[message(), message()]).await.unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let claimed = store
+        .claim_due(now, time::Duration::MINUTE, 1)
+        .await
+        .unwrap();
+    store
+        .mark_failed(claimed[0].message.id, "gave up", None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn outbox_stats_count_pending_and_dead_messages() {
+    let app = spawn_app().await;
+    let before = app.runtime.sql.outbox_stats().await.unwrap();
+    one_pending_one_dead(app.runtime.sql.as_ref()).await;
+    let after = app.runtime.sql.outbox_stats().await.unwrap();
+    assert_eq!(after.pending, before.pending + 1);
+    assert_eq!(after.dead, before.dead + 1);
+
+    let memory = harmony_adapters_memory::InMemoryStore::new();
+    one_pending_one_dead(&memory).await;
+    let stats = memory.outbox_stats();
+    assert_eq!((stats.pending, stats.dead), (1, 1));
+}

@@ -151,3 +151,23 @@ async fn log_control_is_reachable_from_handlers() {
     assert_eq!(res.status(), 200);
     assert!(!atest::read_body(res).await.is_empty());
 }
+
+#[test]
+fn otlp_endpoint_setting_is_optional_and_must_be_a_url() {
+    use harmony_runtime::settings::Settings;
+
+    let defaults = Settings::load_from(&[]).unwrap();
+    assert!(defaults.observability.otlp_endpoint.is_none());
+    assert!(defaults.observability.metrics_enabled);
+    assert_eq!(defaults.log.buffer_capacity, 2000);
+    let set = Settings::load_from(&[(
+        "HARMONY__OBSERVABILITY__OTLP_ENDPOINT",
+        "http://127.0.0.1:4318",
+    )])
+    .unwrap();
+    assert_eq!(
+        set.observability.otlp_endpoint.as_deref(),
+        Some("http://127.0.0.1:4318")
+    );
+    assert!(Settings::load_from(&[("observability.otlp_endpoint", "collector:4318")]).is_err());
+}

@@ -3,11 +3,12 @@
 use std::path::{Path, PathBuf};
 
 /// Domain crates: pure, embeddable, no infrastructure.
-const DOMAIN_CRATES: [&str; 4] = [
+const DOMAIN_CRATES: [&str; 5] = [
     "crates/kernel",
     "crates/identity",
     "crates/tenancy",
     "crates/audit",
+    "crates/files",
 ];
 
 /// Crates that bind a technology; only adapters and apps may depend on them.

@@ -17,7 +17,13 @@ pub fn disposition_value(disposition: &Disposition) -> String {
     };
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect::<String>()
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
@@ -128,4 +134,37 @@ pub fn std_ttl(ttl: time::Duration) -> Result<std::time::Duration, ObjectStoreEr
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| ObjectStoreError::Failed("ttl must be positive".into()))
+}
+
+/// The directory to list for a key prefix: up to its last `/` (object_store
+/// lists whole path segments; partial segments are filtered afterwards).
+pub fn prefix_dir(prefix: &str) -> &str {
+    prefix.rfind('/').map_or("", |i| &prefix[..i])
+}
+
+/// Deletes every object whose key starts with `prefix`; returns the count.
+pub async fn delete_prefix(store: &dyn ObjectStore, prefix: &str) -> Result<u64, ObjectStoreError> {
+    use futures_util::TryStreamExt;
+    let dir = prefix_dir(prefix);
+    let listing_root = if dir.is_empty() {
+        None
+    } else {
+        Some(path(dir)?)
+    };
+    let keys: Vec<Path> = store
+        .list(listing_root.as_ref())
+        .map_ok(|meta| meta.location)
+        .try_filter(|location| std::future::ready(location.as_ref().starts_with(prefix)))
+        .try_collect()
+        .await
+        .map_err(|e| map_err(&e))?;
+    let mut removed = 0;
+    for key in keys {
+        match store.delete(&key).await {
+            Ok(()) => removed += 1,
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(map_err(&e)),
+        }
+    }
+    Ok(removed)
 }

@@ -26,6 +26,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use time::Duration;
@@ -182,17 +183,29 @@ impl LocalObjectStorage {
     }
 
     fn signature(&self, method: &str, key: &str, exp: i64, ct: &str, disp: &str) -> Hmac<Sha256> {
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(self.config.secret.expose_secret().as_bytes())
-                .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(
+            self.config.secret.expose_secret().as_bytes(),
+        )
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
         mac.update(format!("{method}\n{key}\n{exp}\n{ct}\n{disp}").as_bytes());
         mac
     }
 
-    fn signed_url(&self, method: &str, key: &str, ct: &str, disp: &str, ttl: Duration) -> PresignedUrl {
+    fn signed_url(
+        &self,
+        method: &str,
+        key: &str,
+        ct: &str,
+        disp: &str,
+        ttl: Duration,
+    ) -> PresignedUrl {
         let expires_at = self.clock.now() + ttl;
         let exp = expires_at.unix_timestamp();
-        let sig = hex::encode(self.signature(method, key, exp, ct, disp).finalize().into_bytes());
+        let sig = hex::encode(
+            self.signature(method, key, exp, ct, disp)
+                .finalize()
+                .into_bytes(),
+        );
         let enc = |v: &str| crate::sigv4::uri_encode(v, false);
         let mut url = format!(
             "{}/api/v1/files/blob/{}?exp={exp}",
@@ -200,17 +213,22 @@ impl LocalObjectStorage {
             crate::sigv4::uri_encode(key, true)
         );
         if !ct.is_empty() {
-            url.push_str(&format!("&ct={}", enc(ct)));
+            let _ = write!(url, "&ct={}", enc(ct));
         }
         if !disp.is_empty() {
-            url.push_str(&format!("&disp={}", enc(disp)));
+            let _ = write!(url, "&disp={}", enc(disp));
         }
-        url.push_str(&format!("&sig={sig}"));
+        let _ = write!(url, "&sig={sig}");
         let mut headers = BTreeMap::new();
         if !ct.is_empty() {
             headers.insert("Content-Type".to_owned(), ct.to_owned());
         }
-        PresignedUrl { url, method: method.to_owned(), headers, expires_at }
+        PresignedUrl {
+            url,
+            method: method.to_owned(),
+            headers,
+            expires_at,
+        }
     }
 
     /// Checks a blob request: `method` (`PUT`/`GET`), the percent-decoded
@@ -232,7 +250,11 @@ impl LocalObjectStorage {
         let get = |k: &str| params.get(k).map_or("", String::as_str);
         let exp: i64 = get("exp").parse().map_err(|_| BlobError::BadSignature)?;
         let sig = hex::decode(get("sig")).map_err(|_| BlobError::BadSignature)?;
-        let signed_method = if blob_method == BlobMethod::Put { "PUT" } else { "GET" };
+        let signed_method = if blob_method == BlobMethod::Put {
+            "PUT"
+        } else {
+            "GET"
+        };
         self.signature(signed_method, key, exp, get("ct"), get("disp"))
             .verify_slice(&sig)
             .map_err(|_| BlobError::BadSignature)?;
@@ -341,6 +363,26 @@ impl ObjectStorage for LocalObjectStorage {
             }
         }
         Ok(())
+    }
+
+    async fn delete_prefix(&self, prefix: &str) -> Result<u64, ObjectStoreError> {
+        let dir = crate::convert::prefix_dir(prefix);
+        let start = if dir.is_empty() {
+            self.config.root.clone()
+        } else {
+            self.object_path(dir).map_err(bad_key)?
+        };
+        let mut removed = 0;
+        for key in blob::keys_under(&self.config.root, &start)
+            .await
+            .map_err(|e| io(&e))?
+        {
+            if key.starts_with(prefix) {
+                self.delete(&key).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     fn public_url(&self, key: &str) -> String {

@@ -12,8 +12,9 @@ use harmony_files::ports::{
 };
 use harmony_kernel::Clock;
 use object_store::memory::InMemory;
-use object_store::{Attribute, Attributes, ObjectStoreExt, PutOptions, PutPayload};
+use object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use time::Duration;
 
@@ -99,7 +100,7 @@ impl InMemoryObjectStorage {
         let expires_at = self.clock.now() + ttl;
         let mut url = format!("memory:///{key}?exp={}", expires_at.unix_timestamp());
         for (k, v) in params {
-            url.push_str(&format!("&{k}={}", crate::sigv4::uri_encode(v, false)));
+            let _ = write!(url, "&{k}={}", crate::sigv4::uri_encode(v, false));
         }
         PresignedUrl {
             url,
@@ -154,8 +155,11 @@ impl ObjectStorage for InMemoryObjectStorage {
         convert::delete(self.store.as_ref(), key).await
     }
 
+    async fn delete_prefix(&self, prefix: &str) -> Result<u64, ObjectStoreError> {
+        convert::delete_prefix(self.store.as_ref(), prefix).await
+    }
+
     fn public_url(&self, key: &str) -> String {
         format!("memory:///{key}")
     }
 }
-

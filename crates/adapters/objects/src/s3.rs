@@ -82,7 +82,7 @@ impl S3ObjectStorage {
         let endpoint = config.endpoint();
         let client_options = ClientOptions::new()
             .with_connect_timeout(std::time::Duration::from_secs(5))
-            .with_timeout(std::time::Duration::from_secs(60))
+            .with_timeout(std::time::Duration::from_mins(1))
             .with_allow_http(endpoint.starts_with("http://"));
         // Few, short retries: an unreachable server must surface as 503 soon.
         let retry = RetryConfig {
@@ -129,7 +129,7 @@ impl S3ObjectStorage {
         self.bootstrapped
             .get_or_try_init(|| bootstrap::run(&self.config, &self.http, self.clock.as_ref()))
             .await
-            .map(|()| ())
+            .copied()
     }
 
     async fn sign(
@@ -207,13 +207,20 @@ impl ObjectStorage for S3ObjectStorage {
         convert::delete(&self.store, key).await
     }
 
+    async fn delete_prefix(&self, prefix: &str) -> Result<u64, ObjectStoreError> {
+        convert::delete_prefix(&self.store, prefix).await
+    }
+
     fn public_url(&self, key: &str) -> String {
         let base = self
             .config
             .public_base_url
             .as_deref()
             .filter(|b| !b.is_empty())
-            .map_or_else(|| self.config.bucket_url(), |b| b.trim_end_matches('/').to_owned());
+            .map_or_else(
+                || self.config.bucket_url(),
+                |b| b.trim_end_matches('/').to_owned(),
+            );
         format!("{base}/{}", crate::sigv4::uri_encode(key, true))
     }
 }

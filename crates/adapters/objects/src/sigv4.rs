@@ -86,10 +86,18 @@ pub fn authorization(credentials: &Credentials<'_>, request: &Request<'_>) -> St
     let mut headers: Vec<(String, String)> = request
         .headers
         .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .map(|(k, v)| {
+            (
+                k.to_ascii_lowercase(),
+                v.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
         .collect();
     headers.sort();
-    let canonical_headers: String = headers.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+    let canonical_headers = headers.iter().fold(String::new(), |mut out, (k, v)| {
+        let _ = writeln!(out, "{k}:{v}");
+        out
+    });
     let signed_headers = headers
         .iter()
         .map(|(k, _)| k.as_str())
@@ -109,7 +117,10 @@ pub fn authorization(credentials: &Credentials<'_>, request: &Request<'_>) -> St
         request.amz_date,
         sha256_hex(canonical_request.as_bytes())
     );
-    let k_date = hmac(format!("AWS4{}", credentials.secret_access_key).as_bytes(), date);
+    let k_date = hmac(
+        format!("AWS4{}", credentials.secret_access_key).as_bytes(),
+        date,
+    );
     let k_region = hmac(&k_date, credentials.region);
     let k_service = hmac(&k_region, "s3");
     let k_signing = hmac(&k_service, "aws4_request");

@@ -3,6 +3,7 @@
 pub mod audit_chain_heads;
 pub mod audit_logs;
 pub mod branches;
+pub mod files;
 pub mod one_time_tokens;
 pub mod outbox;
 pub mod platform_settings;

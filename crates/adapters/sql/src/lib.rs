@@ -10,6 +10,7 @@ mod audit;
 #[allow(missing_docs)]
 pub mod entity;
 mod error;
+mod files;
 mod identity;
 mod map;
 mod outbox;

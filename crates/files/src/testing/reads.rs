@@ -19,8 +19,10 @@ pub(super) async fn records_read_back_unchanged(store: &dyn FileStore, fx: &dyn 
     f.uploaded_by = Some(u);
     f.updated_by = Some(u);
     f.updated_at = Some(at + Duration::seconds(1));
-    f.metadata
-        .insert("nested".to_owned(), serde_json::json!({"a": [1, 2], "b": null}));
+    f.metadata.insert(
+        "nested".to_owned(),
+        serde_json::json!({"a": [1, 2], "b": null}),
+    );
     f.is_public = true;
     insert(store, &[&f]).await;
     let s = scope(t);
@@ -30,7 +32,10 @@ pub(super) async fn records_read_back_unchanged(store: &dyn FileStore, fx: &dyn 
         Some(f.clone())
     );
     assert_eq!(store.file(&s, Uuid::new_v4()).await.expect("absent"), None);
-    assert_eq!(store.file_by_key(&s, "nope/x.png").await.expect("absent"), None);
+    assert_eq!(
+        store.file_by_key(&s, "nope/x.png").await.expect("absent"),
+        None
+    );
 }
 
 pub(super) async fn other_tenants_rows_are_invisible(store: &dyn FileStore, fx: &dyn FileFixtures) {
@@ -48,7 +53,14 @@ pub(super) async fn other_tenants_rows_are_invisible(store: &dyn FileStore, fx: 
         "by key"
     );
     let page = store
-        .list_files(&sb, &FileFilter::default(), PageRequest { skip: 0, limit: 100 })
+        .list_files(
+            &sb,
+            &FileFilter::default(),
+            PageRequest {
+                skip: 0,
+                limit: 100,
+            },
+        )
         .await
         .expect("list");
     assert_eq!(page.total, 0, "list of B");
@@ -58,30 +70,66 @@ pub(super) async fn other_tenants_rows_are_invisible(store: &dyn FileStore, fx: 
         .await
         .expect("resource");
     assert!(res.is_empty(), "resource of A seen from B");
-    assert_eq!(store.storage_usage(&sb).await.expect("usage").2, 0, "count of B");
-    assert_eq!(store.storage_usage(&scope(a)).await.expect("usage").2, 1, "count of A");
+    assert_eq!(
+        store.storage_usage(&sb).await.expect("usage").2,
+        0,
+        "count of B"
+    );
+    assert_eq!(
+        store.storage_usage(&scope(a)).await.expect("usage").2,
+        1,
+        "count of A"
+    );
 }
 
 pub(super) async fn listing_filters_pages_and_orders(store: &dyn FileStore, fx: &dyn FileFixtures) {
     let t = fx.insert_tenant(1).await;
     let at = now();
     let rid = Uuid::new_v4();
-    let old = record(t, FileCategory::Document, FileStatus::Active, 1, at - Duration::hours(3));
-    let mut mid = record(t, FileCategory::Attachment, FileStatus::Active, 2, at - Duration::hours(2));
+    let old = record(
+        t,
+        FileCategory::Document,
+        FileStatus::Active,
+        1,
+        at - Duration::hours(3),
+    );
+    let mut mid = record(
+        t,
+        FileCategory::Attachment,
+        FileStatus::Active,
+        2,
+        at - Duration::hours(2),
+    );
     mid.resource_type = Some("ticket".to_owned());
     mid.resource_id = Some(rid);
-    let new = record(t, FileCategory::Document, FileStatus::Active, 3, at - Duration::hours(1));
+    let new = record(
+        t,
+        FileCategory::Document,
+        FileStatus::Active,
+        3,
+        at - Duration::hours(1),
+    );
     let pending = record(t, FileCategory::Document, FileStatus::Pending, 4, at);
     let deleted = record(t, FileCategory::Document, FileStatus::Deleted, 5, at);
     insert(store, &[&old, &mid, &new, &pending, &deleted]).await;
     let s = scope(t);
-    let all = PageRequest { skip: 0, limit: 100 };
-    let page = store.list_files(&s, &FileFilter::default(), all).await.expect("list");
+    let all = PageRequest {
+        skip: 0,
+        limit: 100,
+    };
+    let page = store
+        .list_files(&s, &FileFilter::default(), all)
+        .await
+        .expect("list");
     assert_eq!(page.total, 3, "only active files");
     let ids: Vec<Uuid> = page.items.iter().map(|f| f.id).collect();
     assert_eq!(ids, [new.id, mid.id, old.id], "newest first");
     let second = store
-        .list_files(&s, &FileFilter::default(), PageRequest { skip: 1, limit: 1 })
+        .list_files(
+            &s,
+            &FileFilter::default(),
+            PageRequest { skip: 1, limit: 1 },
+        )
         .await
         .expect("page");
     assert_eq!(second.total, 3);
@@ -91,19 +139,28 @@ pub(super) async fn listing_filters_pages_and_orders(store: &dyn FileStore, fx: 
         ..FileFilter::default()
     };
     let page = store.list_files(&s, &docs, all).await.expect("docs");
-    assert_eq!(page.items.iter().map(|f| f.id).collect::<Vec<_>>(), [new.id, old.id]);
+    assert_eq!(
+        page.items.iter().map(|f| f.id).collect::<Vec<_>>(),
+        [new.id, old.id]
+    );
     let by_resource = FileFilter {
         resource_type: Some("ticket".to_owned()),
         resource_id: Some(rid),
         ..FileFilter::default()
     };
-    let page = store.list_files(&s, &by_resource, all).await.expect("resource");
+    let page = store
+        .list_files(&s, &by_resource, all)
+        .await
+        .expect("resource");
     assert_eq!(page.items, [mid.clone()]);
     let other = FileFilter {
         resource_type: Some("other".to_owned()),
         ..FileFilter::default()
     };
-    assert_eq!(store.list_files(&s, &other, all).await.expect("none").total, 0);
+    assert_eq!(
+        store.list_files(&s, &other, all).await.expect("none").total,
+        0
+    );
     let usage = store.storage_usage(&s).await.expect("usage");
     assert_eq!((usage.1, usage.2), (1, 3), "limit and active count");
 }
@@ -116,7 +173,13 @@ pub(super) async fn files_of_resource_are_active_newest_first(
     let u = fx.insert_user(t).await;
     let at = now();
     let avatar = |status, age: i64| {
-        let mut f = record(t, FileCategory::UserAvatar, status, 7, at - Duration::minutes(age));
+        let mut f = record(
+            t,
+            FileCategory::UserAvatar,
+            status,
+            7,
+            at - Duration::minutes(age),
+        );
         f.resource_type = Some("user".to_owned());
         f.resource_id = Some(u.into_uuid());
         f
@@ -132,29 +195,66 @@ pub(super) async fn files_of_resource_are_active_newest_first(
         .files_of_resource(&scope(t), FileCategory::UserAvatar, "user", u.into_uuid())
         .await
         .expect("resource");
-    assert_eq!(found, [newer, older], "active avatars of the user, newest first");
+    assert_eq!(
+        found,
+        [newer, older],
+        "active avatars of the user, newest first"
+    );
 }
 
-pub(super) async fn any_active_file_sees_every_tenant(store: &dyn FileStore, fx: &dyn FileFixtures) {
+pub(super) async fn any_active_file_sees_every_tenant(
+    store: &dyn FileStore,
+    fx: &dyn FileFixtures,
+) {
     let t = fx.insert_tenant(1).await;
     let active = record(t, FileCategory::Attachment, FileStatus::Active, 1, now());
     let pending = record(t, FileCategory::Attachment, FileStatus::Pending, 1, now());
     let deleted = record(t, FileCategory::Attachment, FileStatus::Deleted, 1, now());
     insert(store, &[&active, &pending, &deleted]).await;
     let op = operator();
-    assert_eq!(store.any_active_file(&op, active.id).await.expect("a"), Some(active));
-    assert_eq!(store.any_active_file(&op, pending.id).await.expect("p"), None);
-    assert_eq!(store.any_active_file(&op, deleted.id).await.expect("d"), None);
+    assert_eq!(
+        store.any_active_file(&op, active.id).await.expect("a"),
+        Some(active)
+    );
+    assert_eq!(
+        store.any_active_file(&op, pending.id).await.expect("p"),
+        None
+    );
+    assert_eq!(
+        store.any_active_file(&op, deleted.id).await.expect("d"),
+        None
+    );
 }
 
-pub(super) async fn stale_pending_are_old_pending_rows(store: &dyn FileStore, fx: &dyn FileFixtures) {
+pub(super) async fn stale_pending_are_old_pending_rows(
+    store: &dyn FileStore,
+    fx: &dyn FileFixtures,
+) {
     let a = fx.insert_tenant(1).await;
     let b = fx.insert_tenant(1).await;
     let at = now();
-    let oldest = record(a, FileCategory::Document, FileStatus::Pending, 1, at - Duration::days(3));
-    let old = record(b, FileCategory::Document, FileStatus::Pending, 1, at - Duration::days(2));
+    let oldest = record(
+        a,
+        FileCategory::Document,
+        FileStatus::Pending,
+        1,
+        at - Duration::days(3),
+    );
+    let old = record(
+        b,
+        FileCategory::Document,
+        FileStatus::Pending,
+        1,
+        at - Duration::days(2),
+    );
     let fresh = record(a, FileCategory::Document, FileStatus::Pending, 1, at);
-    let active = record(a, FileCategory::Document, FileStatus::Active, 1, at - Duration::days(3));
+    let active = record(
+        a,
+        FileCategory::Document,
+        FileStatus::Active,
+        1,
+        at - Duration::days(3),
+    );
     insert(store, &[&oldest, &old, &fresh, &active]).await;
     let found = store
         .stale_pending(&operator(), at - Duration::days(1), 100_000)
@@ -165,7 +265,11 @@ pub(super) async fn stale_pending_are_old_pending_rows(store: &dyn FileStore, fx
         .map(|f| f.id)
         .filter(|id| [oldest.id, old.id, fresh.id, active.id].contains(id))
         .collect();
-    assert_eq!(mine, [oldest.id, old.id], "old pending rows of every tenant, oldest first");
+    assert_eq!(
+        mine,
+        [oldest.id, old.id],
+        "old pending rows of every tenant, oldest first"
+    );
     assert!(
         found.windows(2).all(|w| w[0].created_at <= w[1].created_at),
         "oldest first"
@@ -184,11 +288,28 @@ pub(super) async fn tenant_and_user_reads(store: &dyn FileStore, fx: &dyn FileFi
     let ub = fx.insert_user(b).await;
     let s = scope(a);
     assert_eq!(store.tenant_active(&s).await.expect("active"), Some(true));
-    assert_eq!(store.tenant_active(&scope(TenantId::new())).await.expect("absent"), None);
+    assert_eq!(
+        store
+            .tenant_active(&scope(TenantId::new()))
+            .await
+            .expect("absent"),
+        None
+    );
     assert!(store.user_in_tenant(&s, ua).await.expect("own user"));
     assert!(!store.user_in_tenant(&s, ub).await.expect("other user"));
-    assert!(!store.user_in_tenant(&s, harmony_kernel::UserId::new()).await.expect("unknown"));
+    assert!(
+        !store
+            .user_in_tenant(&s, harmony_kernel::UserId::new())
+            .await
+            .expect("unknown")
+    );
     fx.deactivate_tenant(a).await;
-    assert_eq!(store.tenant_active(&s).await.expect("inactive"), Some(false));
-    assert_eq!(store.storage_usage(&scope(b)).await.expect("usage"), (0, 1, 0));
+    assert_eq!(
+        store.tenant_active(&s).await.expect("inactive"),
+        Some(false)
+    );
+    assert_eq!(
+        store.storage_usage(&scope(b)).await.expect("usage"),
+        (0, 1, 0)
+    );
 }

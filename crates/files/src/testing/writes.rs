@@ -1,7 +1,9 @@
 //! Checks of `commit_files`: atomicity, versions, deletes, logo/avatar URLs.
 #![allow(clippy::expect_used)]
 
-use super::{FileFixtures, assert_conflict, assert_stale, commit, insert, now, record, scope, used};
+use super::{
+    FileFixtures, assert_conflict, assert_stale, commit, insert, now, record, scope, used,
+};
 use crate::model::{FileCategory, FileStatus};
 use crate::ports::{FileChange, FileStore};
 use harmony_kernel::outbox::OutboxMessage;
@@ -32,17 +34,24 @@ pub(super) async fn commit_is_all_or_nothing(store: &dyn FileStore, fx: &dyn Fil
     .await;
     assert_stale(&r, "a stale update after an insert and a reservation");
     let s = scope(t);
-    assert_eq!(store.file(&s, fresh.id).await.expect("file"), None, "insert rolled back");
+    assert_eq!(
+        store.file(&s, fresh.id).await.expect("file"),
+        None,
+        "insert rolled back"
+    );
     assert_eq!(used(store, t).await, 0, "reservation rolled back");
 
     // Audit entries and outbox messages ride along in the same commit.
-    let who = Principal::verified_tenant_user(harmony_kernel::UserId::new(), None, t, TenantRole::Owner);
+    let who =
+        Principal::verified_tenant_user(harmony_kernel::UserId::new(), None, t, TenantRole::Owner);
     let at = now();
     commit(
         store,
         &[
             FileChange::Insert(fresh.clone()),
-            FileChange::Audit(AuditEntry::by(&who, "file.uploaded", "file", at).resource_id(fresh.id)),
+            FileChange::Audit(
+                AuditEntry::by(&who, "file.uploaded", "file", at).resource_id(fresh.id),
+            ),
             FileChange::Outbox(OutboxMessage {
                 id: OutboxId::new(),
                 topic: "files.delete_object".to_owned(),
@@ -56,13 +65,20 @@ pub(super) async fn commit_is_all_or_nothing(store: &dyn FileStore, fx: &dyn Fil
     assert_eq!(store.file(&s, fresh.id).await.expect("file"), Some(fresh));
 }
 
-pub(super) async fn insert_rejects_duplicate_ids_and_keys(store: &dyn FileStore, fx: &dyn FileFixtures) {
+pub(super) async fn insert_rejects_duplicate_ids_and_keys(
+    store: &dyn FileStore,
+    fx: &dyn FileFixtures,
+) {
     let t = fx.insert_tenant(1).await;
     let f = record(t, FileCategory::Attachment, FileStatus::Pending, 1, now());
     insert(store, &[&f]).await;
     let mut same_id = record(t, FileCategory::Attachment, FileStatus::Pending, 1, now());
     same_id.id = f.id;
-    assert_conflict(&commit(store, &[FileChange::Insert(same_id)]).await, None, "same id");
+    assert_conflict(
+        &commit(store, &[FileChange::Insert(same_id)]).await,
+        None,
+        "same id",
+    );
     let mut same_key = record(t, FileCategory::Attachment, FileStatus::Pending, 1, now());
     same_key.storage_key.clone_from(&f.storage_key);
     assert_conflict(
@@ -70,7 +86,10 @@ pub(super) async fn insert_rejects_duplicate_ids_and_keys(store: &dyn FileStore,
         None,
         "same storage key",
     );
-    assert_eq!(store.file(&scope(t), same_key.id).await.expect("file"), None);
+    assert_eq!(
+        store.file(&scope(t), same_key.id).await.expect("file"),
+        None
+    );
 }
 
 pub(super) async fn update_checks_the_version(store: &dyn FileStore, fx: &dyn FileFixtures) {
@@ -79,18 +98,30 @@ pub(super) async fn update_checks_the_version(store: &dyn FileStore, fx: &dyn Fi
     insert(store, &[&f]).await;
     let mut changed = f.clone();
     changed.status = FileStatus::Active;
-    changed.filename = "renamed.pdf".to_owned();
+    "renamed.pdf".clone_into(&mut changed.filename);
     changed.updated_at = Some(now());
     changed.version = f.version + 1;
     let update = FileChange::Update {
         file: changed.clone(),
         expected_version: f.version,
     };
-    commit(store, std::slice::from_ref(&update)).await.expect("first update");
+    commit(store, std::slice::from_ref(&update))
+        .await
+        .expect("first update");
     let s = scope(t);
-    assert_eq!(store.file(&s, f.id).await.expect("file"), Some(changed.clone()));
-    assert_stale(&commit(store, &[update]).await, "an update based on an old version");
-    assert_eq!(store.file(&s, f.id).await.expect("file"), Some(changed), "unchanged");
+    assert_eq!(
+        store.file(&s, f.id).await.expect("file"),
+        Some(changed.clone())
+    );
+    assert_stale(
+        &commit(store, &[update]).await,
+        "an update based on an old version",
+    );
+    assert_eq!(
+        store.file(&s, f.id).await.expect("file"),
+        Some(changed),
+        "unchanged"
+    );
     let ghost = record(t, FileCategory::Document, FileStatus::Active, 1, now());
     assert_stale(
         &commit(
@@ -105,26 +136,65 @@ pub(super) async fn update_checks_the_version(store: &dyn FileStore, fx: &dyn Fi
     );
 }
 
-pub(super) async fn delete_removes_only_the_tenants_record(store: &dyn FileStore, fx: &dyn FileFixtures) {
+pub(super) async fn delete_removes_only_the_tenants_record(
+    store: &dyn FileStore,
+    fx: &dyn FileFixtures,
+) {
     let a = fx.insert_tenant(1).await;
     let b = fx.insert_tenant(1).await;
     let f = record(a, FileCategory::Document, FileStatus::Active, 1, now());
     insert(store, &[&f]).await;
-    commit(store, &[FileChange::Delete { tenant_id: b, id: f.id }])
-        .await
-        .expect("delete under another tenant is a no-op");
-    assert!(store.file(&scope(a), f.id).await.expect("file").is_some(), "still there");
-    commit(store, &[FileChange::Delete { tenant_id: a, id: f.id }]).await.expect("delete");
-    assert_eq!(store.file(&scope(a), f.id).await.expect("file"), None, "gone");
-    commit(store, &[FileChange::Delete { tenant_id: a, id: f.id }])
-        .await
-        .expect("deleting an absent record is not an error");
-    commit(store, &[FileChange::Delete { tenant_id: a, id: Uuid::new_v4() }])
-        .await
-        .expect("unknown id");
+    commit(
+        store,
+        &[FileChange::Delete {
+            tenant_id: b,
+            id: f.id,
+        }],
+    )
+    .await
+    .expect("delete under another tenant is a no-op");
+    assert!(
+        store.file(&scope(a), f.id).await.expect("file").is_some(),
+        "still there"
+    );
+    commit(
+        store,
+        &[FileChange::Delete {
+            tenant_id: a,
+            id: f.id,
+        }],
+    )
+    .await
+    .expect("delete");
+    assert_eq!(
+        store.file(&scope(a), f.id).await.expect("file"),
+        None,
+        "gone"
+    );
+    commit(
+        store,
+        &[FileChange::Delete {
+            tenant_id: a,
+            id: f.id,
+        }],
+    )
+    .await
+    .expect("deleting an absent record is not an error");
+    commit(
+        store,
+        &[FileChange::Delete {
+            tenant_id: a,
+            id: Uuid::new_v4(),
+        }],
+    )
+    .await
+    .expect("unknown id");
 }
 
-pub(super) async fn logo_and_avatar_urls_are_set_and_cleared(store: &dyn FileStore, fx: &dyn FileFixtures) {
+pub(super) async fn logo_and_avatar_urls_are_set_and_cleared(
+    store: &dyn FileStore,
+    fx: &dyn FileFixtures,
+) {
     let a = fx.insert_tenant(1).await;
     let b = fx.insert_tenant(1).await;
     let ua = fx.insert_user(a).await;
@@ -133,8 +203,15 @@ pub(super) async fn logo_and_avatar_urls_are_set_and_cleared(store: &dyn FileSto
     commit(
         store,
         &[
-            FileChange::SetTenantLogo { tenant_id: a, url: url("logo.png") },
-            FileChange::SetUserAvatar { tenant_id: a, user_id: ua, url: url("a.png") },
+            FileChange::SetTenantLogo {
+                tenant_id: a,
+                url: url("logo.png"),
+            },
+            FileChange::SetUserAvatar {
+                tenant_id: a,
+                user_id: ua,
+                url: url("a.png"),
+            },
         ],
     )
     .await
@@ -144,16 +221,31 @@ pub(super) async fn logo_and_avatar_urls_are_set_and_cleared(store: &dyn FileSto
     assert_eq!(fx.avatar_url(ua).await, url("a.png"));
     commit(
         store,
-        &[FileChange::SetUserAvatar { tenant_id: a, user_id: ub, url: url("evil.png") }],
+        &[FileChange::SetUserAvatar {
+            tenant_id: a,
+            user_id: ub,
+            url: url("evil.png"),
+        }],
     )
     .await
     .ok();
-    assert_eq!(fx.avatar_url(ub).await, None, "a user of another tenant is left unchanged");
+    assert_eq!(
+        fx.avatar_url(ub).await,
+        None,
+        "a user of another tenant is left unchanged"
+    );
     commit(
         store,
         &[
-            FileChange::SetTenantLogo { tenant_id: a, url: None },
-            FileChange::SetUserAvatar { tenant_id: a, user_id: ua, url: None },
+            FileChange::SetTenantLogo {
+                tenant_id: a,
+                url: None,
+            },
+            FileChange::SetUserAvatar {
+                tenant_id: a,
+                user_id: ua,
+                url: None,
+            },
         ],
     )
     .await

@@ -4,6 +4,7 @@
 
 mod audit;
 mod branches;
+mod files;
 mod outbox;
 
 use harmony_adapters_memory::InMemoryStore;

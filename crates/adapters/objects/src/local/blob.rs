@@ -39,7 +39,9 @@ fn io(e: &std::io::Error) -> BlobError {
 
 async fn ensure_parent(path: &Path) -> Result<(), BlobError> {
     if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(|e| io(&e))?;
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|e| io(&e))?;
     }
     Ok(())
 }
@@ -69,7 +71,9 @@ impl LocalObjectStorage {
             return Err(BlobError::ContentTypeMismatch);
         }
         let tmp_dir = self.config.root.join(".tmp");
-        tokio::fs::create_dir_all(&tmp_dir).await.map_err(|e| io(&e))?;
+        tokio::fs::create_dir_all(&tmp_dir)
+            .await
+            .map_err(|e| io(&e))?;
         let tmp = tmp_dir.join(uuid::Uuid::new_v4().to_string());
         let written = self.copy_to(&tmp, &mut body).await;
         let size = match written {
@@ -80,7 +84,9 @@ impl LocalObjectStorage {
             }
         };
         ensure_parent(&grant.path).await?;
-        tokio::fs::rename(&tmp, &grant.path).await.map_err(|e| io(&e))?;
+        tokio::fs::rename(&tmp, &grant.path)
+            .await
+            .map_err(|e| io(&e))?;
         let sidecar = Sidecar {
             content_type: sent.unwrap_or_default(),
             size_bytes: size,
@@ -89,7 +95,9 @@ impl LocalObjectStorage {
         ensure_parent(&meta_path).await?;
         let meta_tmp = tmp_dir.join(format!("{}.json", uuid::Uuid::new_v4()));
         let json = serde_json::to_vec(&sidecar).map_err(|e| BlobError::Io(e.to_string()))?;
-        tokio::fs::write(&meta_tmp, json).await.map_err(|e| io(&e))?;
+        tokio::fs::write(&meta_tmp, json)
+            .await
+            .map_err(|e| io(&e))?;
         tokio::fs::rename(&meta_tmp, &meta_path)
             .await
             .map_err(|e| io(&e))?;
@@ -145,4 +153,32 @@ impl LocalObjectStorage {
             content_disposition: grant.disposition.clone(),
         })
     }
+}
+
+/// Keys of the objects below `start` (a directory inside `root`), skipping
+/// the hidden `.meta`/`.tmp` trees; empty when `start` does not exist.
+pub(super) async fn keys_under(root: &Path, start: &Path) -> std::io::Result<Vec<String>> {
+    let mut keys = Vec::new();
+    let mut dirs = vec![start.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let mut entries = match tokio::fs::read_dir(&dir).await {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        while let Some(entry) = entries.next_entry().await? {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let kind = entry.file_type().await?;
+            if kind.is_dir() {
+                dirs.push(entry.path());
+            } else if kind.is_file()
+                && let Ok(rel) = entry.path().strip_prefix(root)
+            {
+                keys.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(keys)
 }

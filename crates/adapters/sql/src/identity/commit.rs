@@ -1,7 +1,7 @@
 //! `IdentityStore::commit`: every change in order, in one transaction.
 
 use crate::entity::{
-    branches, one_time_tokens as ott, refresh_tokens as rt, sessions, tenants, users,
+    branches, files, one_time_tokens as ott, refresh_tokens as rt, sessions, tenants, users,
 };
 use crate::error::store_err;
 use crate::map::tenancy::{branch_to_row, tenant_to_row};
@@ -121,6 +121,11 @@ async fn reserve_user_seat(
 /// explicitly so the order does not depend on how a backend orders cascades.
 async fn delete_tenant(txn: &DatabaseTransaction, tenant_id: TenantId) -> Result<(), StoreError> {
     let id = tenant_id.into_uuid();
+    files::Entity::delete_many()
+        .filter(files::Column::TenantId.eq(id))
+        .exec(txn)
+        .await
+        .map_err(store_err)?;
     users::Entity::delete_many()
         .filter(users::Column::TenantId.eq(id))
         .exec(txn)

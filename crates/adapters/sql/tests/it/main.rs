@@ -3,6 +3,7 @@
 
 mod audit;
 mod branches;
+mod files;
 mod outbox;
 mod postgres;
 mod sqlite;

@@ -1,0 +1,20 @@
+-- pgbench script: the statements one GET /api/v1/users runs on PostgreSQL, in
+-- order, as the API sends them (captured with log_statement = 'all'):
+-- authenticate (session, user), the active-tenant check, the count and the
+-- page of the listing, and the names of the listed users' default branches.
+-- bench/run.sh runs it with `pgbench -M prepared` and these variables (-D):
+-- session_id, user_id, tenant_id, branch_id (the owner's head office).
+-- LIMIT/OFFSET and the boolean are literals here, parameters in the API.
+SELECT "sessions"."id", "sessions"."user_id", "sessions"."created_at", "sessions"."revoked_at", "sessions"."impersonator_id"
+  FROM "sessions" WHERE "sessions"."id" = :session_id LIMIT 1;
+SELECT "users"."id", "users"."tenant_id", "users"."email", "users"."password_hash", "users"."first_name", "users"."last_name", "users"."full_name", "users"."phone", "users"."avatar_url", "users"."default_branch_id", "users"."system_role", "users"."tenant_role", "users"."business_role", "users"."is_verified", "users"."email_verified_at", "users"."last_login_at", "users"."invited_by_id", "users"."invitation_pending", "users"."version", "users"."is_active", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."deleted_by_id"
+  FROM "users" WHERE "users"."id" = :user_id LIMIT 1;
+SELECT "tenants"."id", "tenants"."name", "tenants"."subdomain", "tenants"."domain", "tenants"."logo_url", "tenants"."tier", "tenants"."subscription_status", "tenants"."max_users", "tenants"."max_branches", "tenants"."max_storage_gb", "tenants"."features", "tenants"."settings", "tenants"."meta_data", "tenants"."trial_ends_at", "tenants"."subscription_ends_at", "tenants"."subscription_started_at", "tenants"."billing_period", "tenants"."credit_balance", "tenants"."scheduled_tier_code", "tenants"."scheduled_tier_effective_at", "tenants"."storage_used_bytes", "tenants"."is_active", "tenants"."created_at", "tenants"."updated_at", "tenants"."deleted_at"
+  FROM "tenants" WHERE "tenants"."id" = :tenant_id LIMIT 1;
+SELECT COUNT(*) AS num_items FROM (SELECT "users"."id", "users"."tenant_id", "users"."email", "users"."password_hash", "users"."first_name", "users"."last_name", "users"."full_name", "users"."phone", "users"."avatar_url", "users"."default_branch_id", "users"."system_role", "users"."tenant_role", "users"."business_role", "users"."is_verified", "users"."email_verified_at", "users"."last_login_at", "users"."invited_by_id", "users"."invitation_pending", "users"."version", "users"."is_active", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."deleted_by_id"
+  FROM "users" WHERE "users"."is_active" = true AND "users"."deleted_at" IS NULL AND "users"."tenant_id" = :tenant_id) AS "sub_query";
+SELECT "users"."id", "users"."tenant_id", "users"."email", "users"."password_hash", "users"."first_name", "users"."last_name", "users"."full_name", "users"."phone", "users"."avatar_url", "users"."default_branch_id", "users"."system_role", "users"."tenant_role", "users"."business_role", "users"."is_verified", "users"."email_verified_at", "users"."last_login_at", "users"."invited_by_id", "users"."invitation_pending", "users"."version", "users"."is_active", "users"."created_at", "users"."updated_at", "users"."deleted_at", "users"."deleted_by_id"
+  FROM "users" WHERE "users"."is_active" = true AND "users"."deleted_at" IS NULL AND "users"."tenant_id" = :tenant_id
+  ORDER BY "users"."created_at" DESC, "users"."id" DESC LIMIT 20 OFFSET 0;
+SELECT "branches"."id", "branches"."tenant_id", "branches"."name", "branches"."code", "branches"."is_hq", "branches"."address", "branches"."city", "branches"."province", "branches"."postal_code", "branches"."country", "branches"."phone", "branches"."email", "branches"."latitude", "branches"."longitude", "branches"."timezone", "branches"."currency", "branches"."is_active", "branches"."created_at", "branches"."updated_at", "branches"."deleted_at", "branches"."deleted_by_id", "branches"."version"
+  FROM "branches" WHERE "branches"."id" IN (:branch_id);
