@@ -17,6 +17,7 @@ mod files;
 mod identity;
 mod objects;
 mod outbox;
+pub use outbox::OutboxStats;
 mod platform;
 mod rate_limit;
 mod settings;

@@ -14,6 +14,7 @@ mod files;
 mod identity;
 mod map;
 mod outbox;
+pub use outbox::OutboxStats;
 mod store;
 mod tenancy;
 mod timestamps;

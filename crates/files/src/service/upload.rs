@@ -25,6 +25,14 @@ struct Declared {
     is_public: bool,
 }
 
+/// A pending logo/avatar of the dedicated endpoints (category and resource kind agree).
+fn is_branding(file: &FileRecord) -> bool {
+    matches!(
+        (file.category, file.resource_type.as_deref()),
+        (FileCategory::TenantLogo, Some("tenant")) | (FileCategory::UserAvatar, Some("user"))
+    ) && file.resource_id.is_some()
+}
+
 fn check_size(size_bytes: i64) -> Result<(), FilesError> {
     if size_bytes > 0 {
         Ok(())
@@ -230,6 +238,11 @@ impl FilesService {
             .context(who, tenant, Some(LegacyPermission::FilesUpload))
             .await?;
         let pending = self.pending(&scope, storage_key, None).await?;
+        if is_branding(&pending) {
+            // Logo/avatar uploads are confirmed by their own endpoints, which
+            // retire the previous image and set the URL.
+            return Err(FilesError::UploadNotFound);
+        }
         let (active, mut changes) = self.activate(who, &scope, &pending, confirm).await?;
         let audit = self
             .audit(who, &scope, "file.uploaded", "file")

@@ -79,6 +79,22 @@ async fn logo_rules() {
         content_type: "application/pdf".to_owned(),
         size_bytes: 1,
     };
+    let lp = w
+        .svc
+        .presign_logo(&w.owner, None, &image("l.png", 10))
+        .await
+        .unwrap();
+    w.objects
+        .put(&lp.storage_key, &bytes(PNG, 10), Some("image/png"));
+    let e = w
+        .svc
+        .confirm(&w.owner, None, &lp.storage_key, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, FilesError::UploadNotFound),
+        "logo uploads confirm via set_logo"
+    );
     let e = w.svc.presign_logo(&w.owner, None, &pdf).await.unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -10,5 +10,6 @@ mod admin;
 mod branding;
 mod manage;
 mod rules;
+mod storage;
 mod support;
 mod upload;
