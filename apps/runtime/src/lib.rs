@@ -1,4 +1,5 @@
 //! Composition root shared by harmony-api and harmony-worker.
 
 pub mod settings;
+pub mod storage;
 pub mod wiring;

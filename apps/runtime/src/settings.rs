@@ -7,10 +7,12 @@
 
 mod load;
 mod rate_limit;
+mod storage;
 #[cfg(test)]
 mod tests;
 
 pub use rate_limit::{ApiRateLimitSettings, RateLimitRule, RateLimitSettings};
+pub use storage::{StorageBackend, StorageSettings};
 use std::path::PathBuf;
 
 use secrecy::SecretString;
@@ -98,6 +100,8 @@ pub struct Settings {
     pub bootstrap: BootstrapSettings,
     /// Audit trail storage.
     pub audit: AuditSettings,
+    /// `[storage]`.
+    pub storage: StorageSettings,
     /// Developer tools (never in production).
     pub dev: DevSettings,
 }

@@ -37,6 +37,8 @@ pub struct Runtime {
     pub tenant_settings: Arc<harmony_tenancy::settings::TenantSettingsService>,
     /// Platform settings use cases.
     pub platform: Arc<harmony_tenancy::platform::PlatformService>,
+    /// Where file bytes live (`[storage]`).
+    pub objects: crate::storage::ObjectStores,
     /// Runtime settings (admin tools) shared by every API process.
     pub runtime_settings: Arc<harmony_tenancy::platform::runtime::RuntimeSettingsService>,
     /// The outbox, for the delivery worker.
@@ -202,7 +204,9 @@ impl Runtime {
             Some(url) => Arc::new(RedisRateLimiter::new(url)?),
             None => Arc::new(InProcessRateLimiter::new()),
         };
+        let objects = crate::storage::object_stores(&settings, clock.clone())?;
         Ok(Self {
+            objects,
             settings: Arc::new(settings),
             outbox: sql.clone(),
             tenant_settings: Arc::new(harmony_tenancy::settings::TenantSettingsService::new(

@@ -166,6 +166,15 @@ impl Settings {
                         .to_owned(),
                 );
             }
+            let object_key = self.storage.local_secret.expose_secret();
+            if !object_key.is_empty() && harmony_adapters_crypto::is_weak_jwt_secret(object_key) {
+                problems.push(
+                    "storage.local_secret is weak or a placeholder: set \
+                     HARMONY__STORAGE__LOCAL_SECRET to at least 32 random bytes, or leave it \
+                     empty to derive one from auth.jwt_secret"
+                        .to_owned(),
+                );
+            }
             if self.database.url.expose_secret().contains(":memory:") {
                 problems.push(
                     "database.url is an in-memory SQLite database: data would be lost; \
