@@ -416,7 +416,8 @@ report() {
       [[ -f $f ]] || continue
       echo
       echo "--- $(basename "$f" .txt)"
-      grep -v '^\s*$' "$f"
+      # Without blank lines and hey's histogram bars.
+      grep -v -e '^\s*$' -e '^\s*[0-9.]* \[[0-9]*\]\s*|' "$f"
     done
     echo '```'
     echo

@@ -32,6 +32,8 @@ enum Command {
     Migrate,
     /// Create demo tenants with an owner, admin and member each (not in production).
     Seed,
+    /// Set every tenant's storage counter to the sum of its active files.
+    RecomputeStorage,
     /// Create a system user: an admin, or a read-only operator (scriptable).
     CreateAdmin {
         /// The user's e-mail.
@@ -82,6 +84,7 @@ async fn main() -> ExitCode {
         Command::Serve { host, port } => harmony_api::server::serve(settings, host, port).await,
         Command::Migrate => harmony_api::server::migrate(settings).await,
         Command::Seed => harmony_api::server::seed(settings).await,
+        Command::RecomputeStorage => harmony_api::server::recompute_storage(settings).await,
         Command::CreateAdmin {
             email,
             password,

@@ -22,6 +22,11 @@ pub mod audit_archives;
 pub mod audit_query;
 pub mod auth;
 pub mod branches;
+pub mod files;
+pub mod files_blob;
+pub mod files_branding;
+pub mod files_parse;
+pub mod files_views;
 pub mod impersonation;
 pub mod permissions;
 pub mod platform;
@@ -75,6 +80,8 @@ pub fn modules() -> Vec<RouteModule> {
         RouteModule::new("auth", auth::configure, auth::openapi),
         RouteModule::new("users", users::configure, users::openapi),
         RouteModule::new("branches", branches::configure, branches::openapi),
+        // one `/files` scope; static segments before `/files/{file_id}` inside it
+        RouteModule::new("files", files::configure, files::openapi),
         RouteModule::new("admin_users", admin_users::configure, admin_users::openapi),
         RouteModule::new(
             "admin_tenants",

@@ -139,6 +139,8 @@ pub fn app_state(runtime: &Runtime) -> AppState {
         .with_data(runtime.tenant_settings.clone())
         .with_data(runtime.audit.clone())
         .with_data(runtime.platform.clone())
+        .with_data(runtime.files.clone())
+        .with_configure(crate::routes::files_blob::local_store_data(runtime))
         .with_data(Arc::new(logging::current()))
         .with_data(runtime.runtime_settings.clone())
         .with_data(Arc::new(crate::rate_limit::principal::TierCache::default()))
@@ -275,6 +277,27 @@ pub async fn seed(settings: Settings) -> anyhow::Result<()> {
                 a.tenant, a.role, a.email, a.password
             );
         }
+    }
+    Ok(())
+}
+
+/// `harmony-api recompute-storage`: sets every tenant's
+/// `storage_used_bytes` to the sum of its active files (as the platform, a
+/// system admin principal) and prints the tenants that drifted.
+///
+/// # Errors
+/// When the runtime cannot be built or the recomputation fails.
+pub async fn recompute_storage(settings: Settings) -> anyhow::Result<()> {
+    let migrate = migrates_on_start(&settings);
+    let runtime = Runtime::build(settings, migrate, Overrides::default()).await?;
+    let who = harmony_kernel::Principal::platform_job();
+    let changed = runtime.files.recompute_storage(&who).await?;
+    #[allow(clippy::print_stdout, reason = "the operator's report")]
+    {
+        for (tenant, old, new) in &changed {
+            println!("{tenant} {old} \u{2192} {new}");
+        }
+        println!("{} tenant(s) corrected", changed.len());
     }
     Ok(())
 }

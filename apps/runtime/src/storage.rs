@@ -76,3 +76,17 @@ fn local_secret(settings: &Settings) -> SecretString {
     h.update(settings.auth.jwt_secret.expose_secret().as_bytes());
     SecretString::from(hex::encode(h.finalize()))
 }
+
+/// The files use cases' settings from `[storage]`.
+pub fn files_config(settings: &Settings) -> harmony_files::service::FilesConfig {
+    let ttl = time::Duration::seconds(
+        i64::try_from(settings.storage.presigned_url_expiry_secs).unwrap_or(3600),
+    );
+    harmony_files::service::FilesConfig {
+        upload_ttl: ttl,
+        download_ttl: ttl,
+        pending_max_age: time::Duration::hours(i64::from(settings.storage.pending_max_age_hours)),
+        document_max_mb: i64::try_from(settings.storage.max_upload_bytes / (1024 * 1024))
+            .unwrap_or(50),
+    }
+}

@@ -39,6 +39,8 @@ pub struct Runtime {
     pub platform: Arc<harmony_tenancy::platform::PlatformService>,
     /// Where file bytes live (`[storage]`).
     pub objects: crate::storage::ObjectStores,
+    /// Files use cases (§3.9).
+    pub files: Arc<harmony_files::service::FilesService>,
     /// Runtime settings (admin tools) shared by every API process.
     pub runtime_settings: Arc<harmony_tenancy::platform::runtime::RuntimeSettingsService>,
     /// The outbox, for the delivery worker.
@@ -205,8 +207,15 @@ impl Runtime {
             None => Arc::new(InProcessRateLimiter::new()),
         };
         let objects = crate::storage::object_stores(&settings, clock.clone())?;
+        let files = Arc::new(harmony_files::service::FilesService::new(
+            sql.clone(),
+            objects.objects.clone(),
+            clock.clone(),
+            crate::storage::files_config(&settings),
+        ));
         Ok(Self {
             objects,
+            files,
             settings: Arc::new(settings),
             outbox: sql.clone(),
             tenant_settings: Arc::new(harmony_tenancy::settings::TenantSettingsService::new(

@@ -1,10 +1,12 @@
 //! [`OutboxWorker`]: claim due messages, deliver them, record the outcome.
 
 use crate::delivery_backoff::{backoff_delay, with_jitter};
+use crate::jobs::{JobError, PeriodicJob, Scheduled, TopicHandler};
 use crate::{DeliveryReport, WorkerConfig, WorkerError};
 use harmony_kernel::Clock;
 use harmony_kernel::mail::{EmailJob, MailRenderer, Mailer};
 use harmony_kernel::outbox::{ClaimedMessage, OutboxStore, TOPIC_EMAIL};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -31,6 +33,8 @@ pub struct OutboxWorker {
     mailer: Arc<dyn Mailer>,
     clock: Arc<dyn Clock>,
     config: WorkerConfig,
+    handlers: HashMap<String, Arc<dyn TopicHandler>>,
+    periodic: Vec<Scheduled>,
 }
 
 impl std::fmt::Debug for OutboxWorker {
@@ -64,7 +68,24 @@ impl OutboxWorker {
             mailer,
             clock,
             config,
+            handlers: HashMap::new(),
+            periodic: Vec::new(),
         }
+    }
+
+    /// Routes the messages of `topic` to `handler` (besides e-mail, which
+    /// the worker delivers itself).
+    #[must_use]
+    pub fn with_handler(mut self, topic: &str, handler: Arc<dyn TopicHandler>) -> Self {
+        self.handlers.insert(topic.to_owned(), handler);
+        self
+    }
+
+    /// Runs `job` every `interval` between rounds of [`Self::run`].
+    #[must_use]
+    pub fn with_periodic(mut self, job: Arc<dyn PeriodicJob>, interval: Duration) -> Self {
+        self.periodic.push(Scheduled::new(job, interval));
+        self
     }
 
     /// The configuration in use.
@@ -95,6 +116,9 @@ impl OutboxWorker {
         let mut failures: u32 = 0;
         tracing::info!(config = ?self.config, "outbox worker started");
         while !stopping {
+            for job in &self.periodic {
+                job.run_if_due().await;
+            }
             let result = self
                 .round(|| {
                     stopping = stopping || is_ready(shutdown.as_mut());
@@ -170,7 +194,14 @@ impl OutboxWorker {
     async fn attempt(&self, claimed: &ClaimedMessage) -> Outcome {
         let message = &claimed.message;
         if message.topic != TOPIC_EMAIL {
-            return Outcome::Dead(format!("unknown outbox topic '{}'", message.topic));
+            let Some(handler) = self.handlers.get(&message.topic) else {
+                return Outcome::Dead(format!("unknown outbox topic '{}'", message.topic));
+            };
+            return match handler.handle(message).await {
+                Ok(()) => Outcome::Delivered,
+                Err(JobError::Permanent(e)) => Outcome::Dead(e),
+                Err(JobError::Transient(e)) => self.retry_or_give_up(claimed, e),
+            };
         }
         let job: EmailJob = match serde_json::from_value(message.payload.clone()) {
             Ok(job) => job,
@@ -183,30 +214,30 @@ impl OutboxWorker {
         };
         match self.mailer.send(&mail).await {
             Ok(()) => Outcome::Delivered,
-            Err(e) if e.is_transient() => {
-                let attempts = claimed.attempts.saturating_add(1);
-                if attempts >= self.config.max_attempts {
-                    return Outcome::Dead(format!("{e} (gave up after {attempts} attempts)"));
-                }
-                let delay = with_jitter(
-                    backoff_delay(
-                        claimed.attempts,
-                        self.config.base_backoff,
-                        self.config.max_backoff,
-                    ),
-                    message.id.into_uuid().as_u128(),
-                    self.config.max_backoff,
-                );
-                let delay = time::Duration::try_from(delay).unwrap_or(time::Duration::HOUR);
-                let now = self.clock.now();
-                let at = now.checked_add(delay).unwrap_or(now);
-                Outcome::Retry {
-                    at,
-                    error: e.to_string(),
-                }
-            }
+            Err(e) if e.is_transient() => self.retry_or_give_up(claimed, e.to_string()),
             Err(e) => Outcome::Dead(e.to_string()),
         }
+    }
+
+    /// A retry with back-off, or a dead letter after `max_attempts`.
+    fn retry_or_give_up(&self, claimed: &ClaimedMessage, error: String) -> Outcome {
+        let attempts = claimed.attempts.saturating_add(1);
+        if attempts >= self.config.max_attempts {
+            return Outcome::Dead(format!("{error} (gave up after {attempts} attempts)"));
+        }
+        let delay = with_jitter(
+            backoff_delay(
+                claimed.attempts,
+                self.config.base_backoff,
+                self.config.max_backoff,
+            ),
+            claimed.message.id.into_uuid().as_u128(),
+            self.config.max_backoff,
+        );
+        let delay = time::Duration::try_from(delay).unwrap_or(time::Duration::HOUR);
+        let now = self.clock.now();
+        let at = now.checked_add(delay).unwrap_or(now);
+        Outcome::Retry { at, error }
     }
 
     /// Stores the outcome and counts it.

@@ -243,3 +243,59 @@ fn truncate_respects_char_boundaries() {
     let cut = truncate(long);
     assert!(cut.len() <= MAX_ERROR_LEN && cut.chars().all(|c| c == 'é'));
 }
+
+/// Answers with the scripted results in order, counting calls.
+struct ScriptedHandler(std::sync::Mutex<Vec<Result<(), crate::jobs::JobError>>>);
+
+#[async_trait::async_trait]
+impl crate::jobs::TopicHandler for ScriptedHandler {
+    async fn handle(&self, _: &OutboxMessage) -> Result<(), crate::jobs::JobError> {
+        self.0.lock().unwrap().remove(0)
+    }
+}
+
+fn message(topic: &str) -> OutboxMessage {
+    OutboxMessage {
+        id: OutboxId::new(),
+        topic: topic.to_owned(),
+        payload: json!({}),
+        created_at: datetime_now(),
+    }
+}
+
+fn datetime_now() -> time::OffsetDateTime {
+    time::macros::datetime!(2026-11-25 12:00 UTC)
+}
+
+#[tokio::test]
+async fn other_topics_go_to_their_handler_with_the_same_retry_rules() {
+    use crate::jobs::JobError;
+    let h = harness(WorkerConfig::default());
+    let script = vec![
+        Ok(()),
+        Err(JobError::Transient("storage down".into())),
+        Err(JobError::Permanent("bad payload".into())),
+    ];
+    let worker = OutboxWorker::new(
+        h.store.clone(),
+        Arc::new(super::fakes::FakeRenderer),
+        h.mailer.clone(),
+        h.clock.clone(),
+        WorkerConfig::default(),
+    )
+    .with_handler(
+        "files.delete_object",
+        Arc::new(ScriptedHandler(script.into())),
+    );
+    let ok = h.enqueue(message("files.delete_object")).await;
+    let retried = h.enqueue(message("files.delete_object")).await;
+    let dead = h.enqueue(message("files.delete_object")).await;
+    let unknown = h.enqueue(message("sms")).await;
+    assert_eq!(worker.run_once().await.unwrap(), Harness::report(1, 1, 2));
+    assert!(h.store.row(ok).delivered);
+    let row = h.store.row(retried);
+    assert!(!row.dead && row.last_error.unwrap().contains("storage down"));
+    assert!(h.store.row(dead).dead);
+    assert!(h.store.row(unknown).dead);
+    assert!(h.mailer.calls().is_empty());
+}

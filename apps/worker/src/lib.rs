@@ -9,7 +9,9 @@
 
 mod delivery;
 mod delivery_backoff;
+mod files_jobs;
 pub mod from_runtime;
+pub mod jobs;
 
 pub use delivery::OutboxWorker;
 pub use delivery_backoff::{backoff_delay, with_jitter};

@@ -25,6 +25,10 @@ pub struct OutboxMessage {
 /// The topic of e-mail jobs ([`crate::mail::EmailJob`] payloads).
 pub const TOPIC_EMAIL: &str = "email";
 
+/// A tenant was closed and its rows deleted; payload `{"tenant_id": …}`.
+/// Contexts that keep things outside the database (file bytes) clean up.
+pub const TOPIC_TENANT_CLOSED: &str = "tenant.closed";
+
 /// A message a worker holds a lease on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimedMessage {

@@ -156,6 +156,17 @@ impl Principal {
         }
     }
 
+    /// The platform itself, for scheduled jobs of the worker (sweeping
+    /// unconfirmed uploads): a system admin with the nil user id, so records
+    /// it leaves are recognisable. Only composition roots call this.
+    pub const fn platform_job() -> Self {
+        Self::verified_system_user(
+            UserId::from_uuid(uuid::Uuid::nil()),
+            None,
+            SystemRole::Admin,
+        )
+    }
+
     /// The same caller, seen as coming from `origin` (set once per request
     /// by the transport).
     #[must_use]

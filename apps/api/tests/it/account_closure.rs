@@ -3,6 +3,7 @@
 //! one transaction.
 
 use reqwest::{Method, Response};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::expect::{expect_detail, expect_status, expect_validation};
@@ -60,6 +61,22 @@ async fn owner_closes_the_account_and_everything_of_the_tenant_goes() {
     assert_eq!(expect_status(res, 200).await["subdomain"], "acme");
     app.register(&member.email(), "Member Again", None).await;
     app.register(&admin.email(), "Admin Again", None).await;
+
+    // the removal of the tenant's stored objects is queued with the closure
+    let queued = app
+        .runtime
+        .sql
+        .connection()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.runtime.sql.connection().get_database_backend(),
+            "SELECT COUNT(*) AS n FROM outbox WHERE topic = 'tenant.closed'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(queued, 1);
 
     // another tenant is untouched
     let me = expect_status(app.get("/api/v1/auth/me", &other.access).await, 200).await;

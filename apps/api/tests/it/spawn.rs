@@ -112,6 +112,7 @@ pub struct TestApp {
     counter: AtomicUsize,
     db_url: String,
     _db: TestDb,
+    _objects: tempfile::TempDir,
 }
 
 /// A fresh PostgreSQL database next to the one `url` names.
@@ -177,12 +178,20 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 /// The app on `db_url`; `db` removes the database when the app is dropped.
 async fn spawn_on(db_url: String, db: TestDb, options: Options) -> TestApp {
     harmony_api::logging::init_for_tests();
+    // Bound first so the local store's signed URLs point at this server.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let port = listener.local_addr().expect("local addr").port();
+    let objects = tempfile::tempdir().expect("objects temp dir");
+    let objects_root = objects.path().display().to_string();
+    let public_api_url = format!("http://127.0.0.1:{port}");
     let mut overrides: Vec<(&str, &str)> = vec![
         ("environment", "test"),
         ("database.url", db_url.as_str()),
         ("mail.transport", "disabled"),
         ("worker.embedded", "false"),
         ("bootstrap.create_admin_on_first_start", "false"),
+        ("storage.local_root", objects_root.as_str()),
+        ("storage.public_api_url", public_api_url.as_str()),
     ];
     overrides.extend(options.settings.iter().copied());
     let settings = Settings::load_from(&overrides).expect("test settings");
@@ -201,8 +210,6 @@ async fn spawn_on(db_url: String, db: TestDb, options: Options) -> TestApp {
     )
     .await
     .expect("runtime builds on a fresh database");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    let port = listener.local_addr().expect("local addr").port();
     let server = harmony_api::app::serve(listener, harmony_api::server::app_state(&runtime))
         .expect("server starts");
     tokio::spawn(server);
@@ -219,6 +226,7 @@ async fn spawn_on(db_url: String, db: TestDb, options: Options) -> TestApp {
         counter: AtomicUsize::new(0),
         db_url,
         _db: db,
+        _objects: objects,
     }
 }
 

@@ -32,6 +32,11 @@ pub struct StorageSettings {
     pub max_upload_bytes: u64,
     /// Lifetime of presigned upload and download URLs, in seconds.
     pub presigned_url_expiry_secs: u64,
+    /// Unconfirmed uploads older than this many hours are deleted, bytes and
+    /// row, by the worker's sweep.
+    pub pending_max_age_hours: u32,
+    /// How often the worker sweeps unconfirmed uploads, in seconds.
+    pub sweep_interval_secs: u64,
     /// S3 endpoint for S3-compatible servers; empty for AWS.
     pub s3_endpoint: String,
     /// S3 region.

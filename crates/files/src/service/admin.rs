@@ -5,7 +5,7 @@
 use super::FilesService;
 use super::types::FileDownload;
 use crate::error::FilesError;
-use crate::model::FileStatus;
+use crate::model::{FileCategory, FileStatus};
 use crate::ports::FileChange;
 use harmony_kernel::outbox::OutboxMessage;
 use harmony_kernel::{
@@ -128,5 +128,27 @@ impl FilesService {
             .ok_or_else(|| FilesError::validation("storage_key", "missing storage_key"))?;
         self.objects.delete(key).await?;
         Ok(())
+    }
+
+    /// Outbox handler of the kernel's `tenant.closed`: removes every object
+    /// under the closed tenant's prefixes (the rows went with the tenant);
+    /// returns how many objects were removed.
+    ///
+    /// # Errors
+    /// `Validation` for a malformed payload (dead letter), storage errors
+    /// (retry).
+    pub async fn purge_tenant_job(&self, message: &OutboxMessage) -> Result<u64, FilesError> {
+        let tenant = message
+            .payload
+            .get("tenant_id")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .ok_or_else(|| FilesError::validation("tenant_id", "missing tenant_id"))?;
+        let mut removed = 0;
+        for category in FileCategory::ALL {
+            let prefix = format!("{}/{tenant}/", crate::rules::key_prefix(category));
+            removed += self.objects.delete_prefix(&prefix).await?;
+        }
+        Ok(removed)
     }
 }

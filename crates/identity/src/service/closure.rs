@@ -3,7 +3,8 @@
 use super::IdentityService;
 use crate::error::IdentityError;
 use crate::ports::Change;
-use harmony_kernel::{AccessError, AuditEntry, Principal, TenantRole};
+use harmony_kernel::outbox::{OutboxMessage, TOPIC_TENANT_CLOSED};
+use harmony_kernel::{AccessError, AuditEntry, OutboxId, Principal, TenantRole};
 use harmony_tenancy::Tenant;
 use secrecy::SecretString;
 
@@ -56,10 +57,18 @@ impl IdentityService {
             .detail("owner_email", owner.email.as_str())
             .detail("action", "account_closure");
         // the trail outlives the tenant: audit rows have no foreign key to it
+        // bytes outside the database (files) are removed by their context
+        let closed = OutboxMessage {
+            id: OutboxId::new(),
+            topic: TOPIC_TENANT_CLOSED.to_owned(),
+            payload: serde_json::json!({ "tenant_id": tenant.id }),
+            created_at: self.clock.now(),
+        };
         let changes = [
             Change::DeleteTenant {
                 tenant_id: tenant.id,
             },
+            Change::Outbox(closed),
             Change::Audit(audit),
         ];
         self.store.commit(&changes).await?;
