@@ -2,7 +2,9 @@
 //! local blob endpoints) and the worker (deleting a closed tenant's bytes).
 
 use crate::settings::{Settings, StorageBackend};
+use harmony_adapters_fs::FsArchiveStore;
 use harmony_adapters_objects::{LocalObjectConfig, LocalObjectStorage, S3Config, S3ObjectStorage};
+use harmony_audit::ArchiveStore;
 use harmony_files::ports::ObjectStorage;
 use harmony_kernel::Clock;
 use secrecy::{ExposeSecret, SecretString};
@@ -17,6 +19,9 @@ pub struct ObjectStores {
     pub objects: Arc<dyn ObjectStorage>,
     /// The local store, when it is the backend (blob endpoints).
     pub local: Option<Arc<LocalObjectStorage>>,
+    /// Where audit archives go: `audit.archive_dir` with the local backend,
+    /// the bucket's `archives/audit/` with S3.
+    pub archives: Arc<dyn ArchiveStore>,
 }
 
 /// Builds the store `[storage]` names.
@@ -39,25 +44,29 @@ pub fn object_stores(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Resu
             Ok(ObjectStores {
                 objects: local.clone(),
                 local: Some(local),
+                archives: Arc::new(FsArchiveStore::new(settings.audit.archive_dir.clone())),
             })
         }
         StorageBackend::S3 => {
             let non_empty = |v: &str| Some(v.to_owned()).filter(|v| !v.trim().is_empty());
-            let s3 = S3ObjectStorage::new(
-                S3Config {
-                    endpoint: non_empty(&s.s3_endpoint),
-                    region: s.s3_region.clone(),
-                    bucket: s.s3_bucket.clone(),
-                    access_key_id: s.s3_access_key_id.clone(),
-                    secret_access_key: s.s3_secret_access_key.clone(),
-                    path_style: s.s3_path_style,
-                    public_base_url: non_empty(&s.s3_public_url),
-                },
-                clock,
-            )
-            .map_err(|e| anyhow::anyhow!("storage.s3_*: {e}"))?;
+            let s3 = Arc::new(
+                S3ObjectStorage::new(
+                    S3Config {
+                        endpoint: non_empty(&s.s3_endpoint),
+                        region: s.s3_region.clone(),
+                        bucket: s.s3_bucket.clone(),
+                        access_key_id: s.s3_access_key_id.clone(),
+                        secret_access_key: s.s3_secret_access_key.clone(),
+                        path_style: s.s3_path_style,
+                        public_base_url: non_empty(&s.s3_public_url),
+                    },
+                    clock,
+                )
+                .map_err(|e| anyhow::anyhow!("storage.s3_*: {e}"))?,
+            );
             Ok(ObjectStores {
-                objects: Arc::new(s3),
+                archives: Arc::new(s3.archive()),
+                objects: s3,
                 local: None,
             })
         }

@@ -179,11 +179,10 @@ impl Runtime {
             identity_config(&settings),
         ));
         let tenancy = Arc::new(TenancyService::new(sql.clone(), clock.clone()));
+        let objects = crate::storage::object_stores(&settings, clock.clone())?;
         let audit = Arc::new(harmony_audit::AuditService::new(
             sql.clone(),
-            Arc::new(harmony_adapters_fs::FsArchiveStore::new(
-                settings.audit.archive_dir.clone(),
-            )),
+            objects.archives.clone(),
             clock.clone(),
             settings.dev.tools,
         ));
@@ -206,7 +205,6 @@ impl Runtime {
             Some(url) => Arc::new(RedisRateLimiter::new(url)?),
             None => Arc::new(InProcessRateLimiter::new()),
         };
-        let objects = crate::storage::object_stores(&settings, clock.clone())?;
         let files = Arc::new(harmony_files::service::FilesService::new(
             sql.clone(),
             objects.objects.clone(),

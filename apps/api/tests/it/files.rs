@@ -78,8 +78,7 @@ pub async fn confirm_at(
 ) -> Response {
     let body = json!({"original_request": original});
     app.client
-        .post(app.url(path))
-        .query(&[("storage_key", key)])
+        .post(app.url(&format!("{path}?storage_key={key}")))
         .bearer_auth(token)
         .json(&body)
         .send()
@@ -172,8 +171,7 @@ async fn the_local_flow_presign_put_confirm_get_list_download() {
         "confirm": {"storage_key": key, "checksum": "abc", "metadata": {"a": 1}}});
     let res = app
         .client
-        .post(app.url(&path))
-        .query(&[("storage_key", key)])
+        .post(app.url(&format!("{path}?storage_key={key}")))
         .bearer_auth(&owner.access)
         .json(&body)
         .send()

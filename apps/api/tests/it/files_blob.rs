@@ -154,13 +154,13 @@ async fn keys_cannot_leave_the_root_and_only_logos_and_avatars_are_public() {
         &small,
         &format!("{FILES}/upload/presign"),
         &o.access,
-        &doc("b.txt", 3),
+        &json!({"filename": "b.bin", "content_type": "application/octet-stream", "size_bytes": 3, "category": "attachment"}),
     )
     .await;
     let res = put_bytes(
         &small,
         p["upload_url"].as_str().unwrap(),
-        "text/plain",
+        "application/octet-stream",
         vec![b'x'; 10],
     )
     .await;

@@ -12,6 +12,7 @@
 //! Owns no metadata: the `files` table is the SQL adapter's. See
 //! `docs/storage.md` for configuration.
 
+pub mod archive;
 mod convert;
 pub mod local;
 pub mod memory;
@@ -20,6 +21,7 @@ pub mod sigv4;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use archive::ObjectStoreArchive;
 pub use local::{BlobError, BlobGrant, BlobMethod, LocalObjectConfig, LocalObjectStorage};
 pub use memory::InMemoryObjectStorage;
 pub use s3::{S3Config, S3ObjectStorage};

@@ -76,6 +76,11 @@ pub struct S3ObjectStorage {
 }
 
 impl S3ObjectStorage {
+    /// Audit archives in the same bucket, under `archives/audit/`.
+    pub fn archive(self: &Arc<Self>) -> crate::ObjectStoreArchive {
+        crate::ObjectStoreArchive::in_bucket(self.clone(), Arc::new(self.store.clone()))
+    }
+
     /// Builds the client; no network until the first call.
     pub fn new(config: S3Config, clock: Arc<dyn Clock>) -> Result<Self, ObjectStoreError> {
         use secrecy::ExposeSecret;

@@ -4,6 +4,7 @@
 //! store's signature and key checks.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod archive;
 mod local;
 mod memory;
 mod s3;
