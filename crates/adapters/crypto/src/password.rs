@@ -34,6 +34,12 @@ struct Inner {
     params: Argon2Params,
     /// Hash of [`DUMMY_PASSWORD`] with `params`, computed on first use.
     dummy: OnceLock<String>,
+    /// At most one argon2 computation per CPU at a time. Each one holds
+    /// `m_cost` KiB (19 MiB by default): unbounded, a burst of logins would
+    /// spawn a blocking thread and a buffer per request (hundreds of MB, and
+    /// the allocator keeps much of it afterwards); queued here, memory stays
+    /// at CPUs × m_cost and throughput is the same, since the work is CPU-bound.
+    permits: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Argon2Hasher {
@@ -60,6 +66,9 @@ impl Argon2Hasher {
             inner: Arc::new(Inner {
                 params,
                 dummy: OnceLock::new(),
+                permits: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+                ),
             }),
         }
     }
@@ -148,10 +157,14 @@ fn is_bcrypt(stored: &str) -> bool {
         .any(|p| stored.starts_with(p))
 }
 
-/// Runs `f` on the blocking pool inside the caller's tracing span.
+/// Runs `f` on the blocking pool inside the caller's tracing span, once one
+/// of `inner`'s permits is free.
 async fn blocking<T: Send + 'static>(
+    inner: &Inner,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
+    // the semaphore is never closed, so acquiring cannot fail
+    let _permit = inner.permits.acquire().await.ok();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || span.in_scope(f)).await
 }
@@ -161,10 +174,12 @@ impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, StoreError> {
         let inner = Arc::clone(&self.inner);
         let plain = SecretString::from(password.expose());
-        let encoded = blocking(move || inner.hash(plain.expose_secret().as_bytes()))
-            .await
-            .map_err(StoreError::backend)?
-            .map_err(StoreError::backend)?;
+        let encoded = blocking(&self.inner, move || {
+            inner.hash(plain.expose_secret().as_bytes())
+        })
+        .await
+        .map_err(StoreError::backend)?
+        .map_err(StoreError::backend)?;
         Ok(PasswordHash::new(encoded))
     }
 
@@ -172,15 +187,17 @@ impl PasswordHasher for Argon2Hasher {
         let inner = Arc::clone(&self.inner);
         let candidate = candidate.clone();
         let stored = hash.as_str().to_owned();
-        blocking(move || inner.verify(candidate.expose_secret().as_bytes(), &stored))
-            .await
-            .unwrap_or(Verification::Mismatch)
+        blocking(&self.inner, move || {
+            inner.verify(candidate.expose_secret().as_bytes(), &stored)
+        })
+        .await
+        .unwrap_or(Verification::Mismatch)
     }
 
     async fn verify_dummy(&self, candidate: &SecretString) {
         let inner = Arc::clone(&self.inner);
         let candidate = candidate.clone();
-        let _ = blocking(move || {
+        let _ = blocking(&self.inner, move || {
             let dummy = inner.dummy_hash();
             inner.verify(candidate.expose_secret().as_bytes(), dummy)
         })
