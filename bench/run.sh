@@ -339,7 +339,7 @@ report() {
     echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
     echo "| machine | $(nproc) CPUs, $cpu, $ram RAM, $kernel |"
     echo "| git commit | $commit |"
-    echo "| build | \`cargo build --release -p harmony-api\` (profile release), $(rustc --version) |"
+    echo "| build | \`cargo build --release -p harmony-api\` (profile release), $(rustc --version); binary built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC') from the work tree, which may hold changes beyond the commit |"
     echo "| tools | $(wrk --version 2>&1 | head -n 1 | awk '{ print $1, $2 }'), hey (Debian $(dpkg-query -W -f='${Version}' hey 2>/dev/null || echo '?')), $(pgbench --version), $(sqlite3 --version | awk '{ print "sqlite3 " $1 }'), PostgreSQL server $(psql "$PG_ADMIN_URL" -qAt -c 'SHOW server_version' 2>/dev/null || echo '?') |"
     echo "| load | wrk -t $THREADS -c $CONNECTIONS, ${WARMUP} s warm-up then ${DURATION} s per endpoint; hey -c $CONNECTIONS -z ${DURATION}s at half the wrk rate; load generator and server on the same $(nproc) CPUs, loopback |"
     echo "| load average (1/5/15 min) | $(cat "$WORK/load-start") before, $(cat "$WORK/load-end") after (other work on the machine skews results) |"

@@ -25,7 +25,8 @@ const SECRET_NAMES: [&str; 8] = [
 
 /// `value` as shown for variable `name`, given the deployment's secrets.
 pub fn mask_env(name: &str, value: &str, known_secrets: &[&str]) -> String {
-    let upper = name.to_ascii_uppercase();
+    // `HARMONY__DATABASE__URL` is `DATABASE_URL` too
+    let upper = name.to_ascii_uppercase().replace("__", "_");
     let by_name = SECRET_NAMES.iter().any(|s| upper.contains(s));
     let by_known = known_secrets
         .iter()

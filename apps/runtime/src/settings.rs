@@ -12,8 +12,8 @@ mod storage;
 mod tests;
 
 pub use rate_limit::{ApiRateLimitSettings, RateLimitRule, RateLimitSettings};
-pub use storage::{StorageBackend, StorageSettings};
 use std::path::PathBuf;
+pub use storage::{StorageBackend, StorageSettings};
 
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};

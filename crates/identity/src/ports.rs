@@ -195,8 +195,10 @@ pub trait IdentityStore: Send + Sync {
     /// Whether any system admin exists (first-start bootstrap).
     async fn system_admin_exists(&self) -> Result<bool, StoreError>;
     /// How many tenants, branches, tenant users and system users exist.
-    async fn tenant_data_counts(&self, scope: &OperatorScope)
-    -> Result<TenantDataCounts, StoreError>;
+    async fn tenant_data_counts(
+        &self,
+        scope: &OperatorScope,
+    ) -> Result<TenantDataCounts, StoreError>;
 
     /// A tenant by id.
     async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;

@@ -11,7 +11,7 @@
 //! (G-LPERM + G-CTX + tenant active) and the ADR 0008 rules; handlers parse,
 //! call one method and render.
 
-use super::files_parse::{confirm_body, files_error, tenant_context, upload_request};
+use super::files_parse::{confirm_body, files_error, parse_patch, tenant_context, upload_request};
 use super::files_views::{
     FileDownloadView, FileView, FilesPageView, PresignedUploadView, StorageUsageView,
 };
@@ -20,8 +20,7 @@ use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::validation::FieldErrors;
 use actix_web::{HttpRequest, HttpResponse, web};
-use harmony_files::service::FilePatch;
-use harmony_files::{FileCategory, FilesService, ports::FileFilter, rules};
+use harmony_files::{FileCategory, FilesService, ports::FileFilter};
 use harmony_kernel::PageRequest;
 use serde::Deserialize;
 use serde_json::Value;
@@ -76,7 +75,7 @@ pub(crate) fn path_uuid(name: &str, raw: &str) -> Result<Uuid, ApiError> {
 }
 
 /// §3.9 #1: validates the declaration and returns a signed upload URL.
-#[utoipa::path(post, path = "/files/upload/presign", tag = "files", request_body = Object,
+#[utoipa::path(operation_id = "files_presign", post, path = "/files/upload/presign", tag = "files", request_body = Object,
     params(("X-Tenant-ID" = Option<String>, Header, description = "tenant of a system user")),
     security(("bearer" = [])),
     responses((status = 200, body = PresignedUploadView), (status = 400), (status = 403),
@@ -108,7 +107,7 @@ pub struct StorageKeyQuery {
 }
 
 /// §3.9 #2: confirms an uploaded object; size and type come from storage.
-#[utoipa::path(post, path = "/files/upload/confirm", tag = "files", request_body = Object,
+#[utoipa::path(operation_id = "files_confirm", post, path = "/files/upload/confirm", tag = "files", request_body = Object,
     params(StorageKeyQuery), security(("bearer" = [])),
     responses((status = 201, body = FileView), (status = 400), (status = 403), (status = 404),
         (status = 409), (status = 422)))]
@@ -150,7 +149,7 @@ pub struct ListQuery {
 }
 
 /// §3.9 #3: the tenant's active files, newest first.
-#[utoipa::path(get, path = "/files", tag = "files", params(ListQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "files_list", get, path = "/files", tag = "files", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, body = FilesPageView), (status = 403), (status = 422)))]
 pub async fn list(
     files: Files,
@@ -197,7 +196,7 @@ pub async fn list(
 }
 
 /// §3.9 #4: the tenant's storage use and quota.
-#[utoipa::path(get, path = "/files/storage", tag = "files", security(("bearer" = [])),
+#[utoipa::path(operation_id = "files_storage", get, path = "/files/storage", tag = "files", security(("bearer" = [])),
     responses((status = 200, body = StorageUsageView), (status = 403)))]
 pub async fn storage(
     files: Files,
@@ -213,7 +212,7 @@ pub async fn storage(
 }
 
 /// §3.9 #5: one active file of the tenant.
-#[utoipa::path(get, path = "/files/{file_id}", tag = "files", security(("bearer" = [])),
+#[utoipa::path(operation_id = "files_get", get, path = "/files/{file_id}", tag = "files", security(("bearer" = [])),
     responses((status = 200, body = FileView), (status = 404), (status = 422)))]
 pub async fn get(
     files: Files,
@@ -246,7 +245,7 @@ fn inline_flag(q: DownloadQuery) -> Result<bool, ApiError> {
 }
 
 /// §3.9 #6: a signed download URL.
-#[utoipa::path(get, path = "/files/{file_id}/download", tag = "files", params(DownloadQuery),
+#[utoipa::path(operation_id = "files_download", get, path = "/files/{file_id}/download", tag = "files", params(DownloadQuery),
     security(("bearer" = [])),
     responses((status = 200, body = FileDownloadView), (status = 404), (status = 422)))]
 pub async fn download(
@@ -266,52 +265,9 @@ pub async fn download(
     Ok(HttpResponse::Ok().json(FileDownloadView::from(&d)))
 }
 
-fn parse_patch(body: &Value) -> Result<FilePatch, ApiError> {
-    let mut e = FieldErrors::new();
-    let mut patch = FilePatch::default();
-    if let Some(obj) = super::files_parse::object(&mut e, "body", body) {
-        match obj.get("filename") {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) => {
-                if e.min_len("body", "filename", s, 1) && e.max_len("body", "filename", s, 255) {
-                    match rules::check_filename(s) {
-                        Ok(()) => patch.filename = Some(s.clone()),
-                        Err(m) => {
-                            e.value_error("body", "filename", m);
-                        }
-                    }
-                }
-            }
-            Some(_) => {
-                e.push(
-                    "body",
-                    "filename",
-                    "Input should be a valid string",
-                    "string_type",
-                );
-            }
-        }
-        match obj.get("metadata") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(m)) => patch.metadata = Some(m.clone()),
-            Some(_) => {
-                e.push(
-                    "body",
-                    "metadata",
-                    "Input should be a valid dictionary",
-                    "dict_type",
-                );
-            }
-        }
-        patch.is_public = super::files_parse::boolean(&mut e, "body", obj, "is_public");
-    }
-    e.finish()?;
-    Ok(patch)
-}
-
 /// §3.9 #7: renames, merges metadata, flips `is_public`; members only
 /// their own uploads.
-#[utoipa::path(patch, path = "/files/{file_id}", tag = "files", request_body = Object,
+#[utoipa::path(operation_id = "files_patch", patch, path = "/files/{file_id}", tag = "files", request_body = Object,
     security(("bearer" = [])),
     responses((status = 200, body = FileView), (status = 403), (status = 404), (status = 422)))]
 pub async fn patch(
@@ -322,10 +278,10 @@ pub async fn patch(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_uuid("file_id", &path)?;
-    let patch = parse_patch(&body)?;
+    let changes = parse_patch(&body)?;
     let tenant = tenant_context(&req, &caller.principal)?;
     let file = files
-        .patch(&caller.principal, tenant, id, &patch)
+        .patch(&caller.principal, tenant, id, &changes)
         .await
         .map_err(files_error)?;
     Ok(HttpResponse::Ok().json(FileView::from(&file)))
@@ -340,7 +296,7 @@ pub struct DeleteQuery {
 }
 
 /// §3.9 #8: soft (default) or hard delete; storage is released once.
-#[utoipa::path(delete, path = "/files/{file_id}", tag = "files", params(DeleteQuery),
+#[utoipa::path(operation_id = "files_delete", delete, path = "/files/{file_id}", tag = "files", params(DeleteQuery),
     security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 422)))]
 pub async fn delete(
@@ -366,7 +322,7 @@ pub async fn delete(
 }
 
 /// §3.9 #17: a signed download of any tenant's active file (system admins).
-#[utoipa::path(get, path = "/files/admin/{file_id}/download", tag = "files",
+#[utoipa::path(operation_id = "files_admin_download", get, path = "/files/admin/{file_id}/download", tag = "files",
     params(DownloadQuery), security(("bearer" = [])),
     responses((status = 200, body = FileDownloadView), (status = 403), (status = 404)))]
 pub async fn admin_download(

@@ -111,7 +111,7 @@ fn stream_back(blob: BlobFile, cache: &str) -> HttpResponse {
 }
 
 /// Uploads the bytes of a signed `PUT` URL (the signed `Content-Type` is required).
-#[utoipa::path(put, path = "/files/blob/{key}", tag = "files",
+#[utoipa::path(operation_id = "files_blob_put", put, path = "/files/blob/{key}", tag = "files",
     params(("key" = String, Path, description = "object key"),
         ("exp" = i64, Query), ("ct" = String, Query), ("sig" = String, Query)),
     responses((status = 200), (status = 400), (status = 403), (status = 413), (status = 415)))]
@@ -132,7 +132,7 @@ pub async fn put_blob(req: HttpRequest, body: web::Payload) -> Result<HttpRespon
 }
 
 /// Streams the object of a signed download URL (`GET` or `HEAD`).
-#[utoipa::path(get, path = "/files/blob/{key}", tag = "files",
+#[utoipa::path(operation_id = "files_blob_get", get, path = "/files/blob/{key}", tag = "files",
     params(("key" = String, Path, description = "object key"),
         ("exp" = i64, Query), ("disp" = Option<String>, Query), ("sig" = String, Query)),
     responses((status = 200, content_type = "application/octet-stream"), (status = 400),
@@ -147,7 +147,7 @@ pub async fn get_blob(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 }
 
 /// Streams a public object (tenant logos and avatars only), unsigned.
-#[utoipa::path(get, path = "/files/public/{key}", tag = "files",
+#[utoipa::path(operation_id = "files_public_get", get, path = "/files/public/{key}", tag = "files",
     params(("key" = String, Path, description = "object key under tenant-logos/ or avatars/")),
     responses((status = 200, content_type = "image/*"), (status = 400), (status = 403),
         (status = 404)))]

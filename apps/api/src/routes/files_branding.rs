@@ -40,7 +40,7 @@ fn user_id(raw: &str) -> Result<UserId, ApiError> {
 }
 
 /// §3.9 #9: a signed upload for a new logo (`settings.update`).
-#[utoipa::path(post, path = "/files/tenant/logo/presign", tag = "files", request_body = Object,
+#[utoipa::path(operation_id = "files_logo_presign", post, path = "/files/tenant/logo/presign", tag = "files", request_body = Object,
     security(("bearer" = [])),
     responses((status = 200, body = PresignedUploadView), (status = 400), (status = 403),
         (status = 422), (status = 503)))]
@@ -60,7 +60,7 @@ pub async fn presign_logo(
 }
 
 /// §3.9 #10: makes an uploaded image the tenant's logo; the old ones are retired.
-#[utoipa::path(post, path = "/files/tenant/logo", tag = "files", request_body = Object,
+#[utoipa::path(operation_id = "files_logo_set", post, path = "/files/tenant/logo", tag = "files", request_body = Object,
     params(StorageKeyQuery), security(("bearer" = [])),
     responses((status = 201, body = FileView), (status = 400), (status = 403), (status = 404),
         (status = 409), (status = 422)))]
@@ -86,7 +86,7 @@ pub async fn set_logo(
 }
 
 /// §3.9 #11: the current logo, or `null`.
-#[utoipa::path(get, path = "/files/tenant/logo", tag = "files", security(("bearer" = [])),
+#[utoipa::path(operation_id = "files_logo_get", get, path = "/files/tenant/logo", tag = "files", security(("bearer" = [])),
     responses((status = 200, body = Option<FileView>), (status = 403)))]
 pub async fn logo(
     files: Files,
@@ -102,7 +102,7 @@ pub async fn logo(
 }
 
 /// §3.9 #12: removes the logo (204 also when there is none).
-#[utoipa::path(delete, path = "/files/tenant/logo", tag = "files", security(("bearer" = [])),
+#[utoipa::path(operation_id = "files_logo_delete", delete, path = "/files/tenant/logo", tag = "files", security(("bearer" = [])),
     responses((status = 204), (status = 403)))]
 pub async fn delete_logo(
     files: Files,
@@ -118,7 +118,7 @@ pub async fn delete_logo(
 }
 
 /// §3.9 #13: a signed upload for a user's avatar (self, owner/admin, system admin).
-#[utoipa::path(post, path = "/files/users/{user_id}/avatar/presign", tag = "files",
+#[utoipa::path(operation_id = "files_avatar_presign", post, path = "/files/users/{user_id}/avatar/presign", tag = "files",
     request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = PresignedUploadView), (status = 400), (status = 403),
         (status = 404), (status = 422), (status = 503)))]
@@ -140,7 +140,7 @@ pub async fn presign_avatar(
 }
 
 /// §3.9 #14: makes an uploaded image the user's avatar; the old ones are retired.
-#[utoipa::path(post, path = "/files/users/{user_id}/avatar", tag = "files", request_body = Object,
+#[utoipa::path(operation_id = "files_avatar_set", post, path = "/files/users/{user_id}/avatar", tag = "files", request_body = Object,
     params(StorageKeyQuery), security(("bearer" = [])),
     responses((status = 201, body = FileView), (status = 400), (status = 403), (status = 404),
         (status = 409), (status = 422)))]
@@ -169,7 +169,7 @@ pub async fn set_avatar(
 }
 
 /// §3.9 #15: the user's current avatar, or `null`.
-#[utoipa::path(get, path = "/files/users/{user_id}/avatar", tag = "files",
+#[utoipa::path(operation_id = "files_avatar_get", get, path = "/files/users/{user_id}/avatar", tag = "files",
     security(("bearer" = [])),
     responses((status = 200, body = Option<FileView>), (status = 403), (status = 422)))]
 pub async fn avatar(
@@ -188,7 +188,7 @@ pub async fn avatar(
 }
 
 /// §3.9 #16: removes the user's avatar (204 also when there is none).
-#[utoipa::path(delete, path = "/files/users/{user_id}/avatar", tag = "files",
+#[utoipa::path(operation_id = "files_avatar_delete", delete, path = "/files/users/{user_id}/avatar", tag = "files",
     security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404)))]
 pub async fn delete_avatar(

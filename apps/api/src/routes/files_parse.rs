@@ -10,7 +10,7 @@
 use crate::error::ApiError;
 use crate::validation::{FieldError, FieldErrors, body_value_error, loc};
 use actix_web::HttpRequest;
-use harmony_files::service::{ImageUpload, UploadConfirm, UploadRequest};
+use harmony_files::service::{FilePatch, ImageUpload, UploadConfirm, UploadRequest};
 use harmony_files::{FileCategory, FilesError, rules};
 use harmony_kernel::{Principal, TenantId};
 use serde_json::{Map, Value};
@@ -21,11 +21,16 @@ pub(crate) fn files_error(e: FilesError) -> ApiError {
     match e {
         FilesError::Validation { field, message } => {
             if message.starts_with("String should") || message.starts_with("Input should") {
-                ApiError::validation(vec![FieldError::new(
-                    loc("body", field),
-                    message,
-                    "value_error",
-                )])
+                let kind = if message.contains("at least") {
+                    "string_too_short"
+                } else if message.contains("at most") {
+                    "string_too_long"
+                } else if message.contains("greater than") {
+                    "greater_than"
+                } else {
+                    "value_error"
+                };
+                ApiError::validation(vec![FieldError::new(loc("body", field), message, kind)])
             } else {
                 body_value_error(field, message)
             }
@@ -302,4 +307,49 @@ pub(crate) fn confirm_body(
         storage_key: key.unwrap_or_default(),
         confirm,
     })
+}
+
+/// The PATCH body: `filename` (1–255, filename rule), `metadata` (object,
+/// merged), `is_public`; `null` leaves a field unchanged.
+pub(crate) fn parse_patch(body: &Value) -> Result<FilePatch, ApiError> {
+    let mut e = FieldErrors::new();
+    let mut patch = FilePatch::default();
+    if let Some(obj) = object(&mut e, "body", body) {
+        match obj.get("filename") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) => {
+                if e.min_len("body", "filename", s, 1) && e.max_len("body", "filename", s, 255) {
+                    match rules::check_filename(s) {
+                        Ok(()) => patch.filename = Some(s.clone()),
+                        Err(m) => {
+                            e.value_error("body", "filename", m);
+                        }
+                    }
+                }
+            }
+            Some(_) => {
+                e.push(
+                    "body",
+                    "filename",
+                    "Input should be a valid string",
+                    "string_type",
+                );
+            }
+        }
+        match obj.get("metadata") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(m)) => patch.metadata = Some(m.clone()),
+            Some(_) => {
+                e.push(
+                    "body",
+                    "metadata",
+                    "Input should be a valid dictionary",
+                    "dict_type",
+                );
+            }
+        }
+        patch.is_public = boolean(&mut e, "body", obj, "is_public");
+    }
+    e.finish()?;
+    Ok(patch)
 }

@@ -138,7 +138,10 @@ async fn system_info_reports_health_and_masks_secrets() {
     assert_eq!(info["redis_status"], "not_configured");
     // the newest migration applied, by its file name
     let migration = info["migration_version"].as_str().unwrap();
-    assert!(migration.starts_with("m2026") && migration > "m20261125_000008", "{info}");
+    assert!(
+        migration.starts_with("m2026") && migration > "m20261125_000008",
+        "{info}"
+    );
     assert!(info["uptime"].as_str().unwrap().ends_with('s'), "{info}");
     assert!(info["uptime_seconds"].is_u64());
     let env = info["env_vars"].as_object().unwrap();

@@ -243,3 +243,29 @@ async fn the_upload_flow_runs_against_s3_when_configured() {
     let list = expect_status(app.get(FILES, &owner.access).await, 200).await;
     assert_eq!(list["total"], Value::from(2));
 }
+
+#[tokio::test]
+async fn large_objects_stream_both_ways() {
+    let app = spawn_app().await;
+    let owner = app.register_owner().await;
+    let bytes: Vec<u8> = (0..3 * 1_048_576 + 17_u32)
+        .map(|i| u8::try_from(i % 251).unwrap())
+        .collect();
+    let req = json!({"filename": "big.bin", "content_type": "application/octet-stream",
+        "size_bytes": 1, "category": "attachment"});
+    let file = upload(&app, &owner.access, &req, bytes.clone()).await;
+    assert_eq!(file["size_bytes"], bytes.len());
+    let dl = format!("{FILES}/{}/download", file["id"].as_str().unwrap());
+    let d = expect_status(app.get(&dl, &owner.access).await, 200).await;
+    let res = app
+        .client
+        .get(d["download_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        crate::expect::header(&res, "content-length"),
+        bytes.len().to_string()
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), bytes.as_slice());
+}

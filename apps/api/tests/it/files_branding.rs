@@ -68,6 +68,8 @@ async fn a_new_logo_retires_the_old_one_and_is_served_publicly() {
     let res = app.client.get(&public).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(crate::expect::header(&res, "content-type"), "image/png");
+    let csp = crate::expect::header(&res, "content-security-policy");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
     assert_eq!(res.bytes().await.unwrap().as_ref(), png().as_slice());
 
     let second = expect_status(
@@ -80,7 +82,10 @@ async fn a_new_logo_retires_the_old_one_and_is_served_publicly() {
     let logos = format!("{FILES}?category=tenant_logo");
     let list = expect_status(app.get(&logos, &owner.access).await, 200).await;
     assert_eq!(list["total"], 1, "{list}");
-    assert_eq!(used_bytes(&app, &owner.access).await, jpeg().len() as i64);
+    assert_eq!(
+        used_bytes(&app, &owner.access).await,
+        i64::try_from(jpeg().len()).unwrap()
+    );
     let res = app.client.get(&public).send().await.unwrap();
     assert_eq!(res.status(), 404, "the old logo's bytes are gone");
 
@@ -180,11 +185,14 @@ async fn image_rules_and_content_sniffing() {
     assert_eq!(res.status(), 403);
     let res = app.delete(&set, &member.access).await;
     assert_eq!(res.status(), 403);
-    // The owner confirms it for real.
+    // The owner confirms it for real; a second confirm is 409, not a 500.
     expect_status(confirm_at(&app, &set, &owner.access, key, &req).await, 201).await;
+    let res = confirm_at(&app, &set, &owner.access, key, &req).await;
+    expect_detail(res, 409, "File already confirmed").await;
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines, reason = "the avatar rule from every side")]
 async fn avatars_follow_the_avatar_rule() {
     let app = spawn_app().await;
     let owner = app.register_owner().await;
@@ -282,8 +290,20 @@ async fn avatars_follow_the_avatar_rule() {
     )
     .await;
     assert_eq!(res.status(), 404);
-    // B's logo endpoints never show A's logo.
+    // B's logo endpoints never show nor take A's logo.
     let (presign, set) = logo_paths();
+    let logo = image("l.png", "image/png", 10);
+    let p = presign_at(&app, &presign, &owner.access, &logo).await;
+    put_bytes(&app, p["upload_url"].as_str().unwrap(), "image/png", png()).await;
+    let res = confirm_at(
+        &app,
+        &set,
+        &other.access,
+        p["storage_key"].as_str().unwrap(),
+        &logo,
+    )
+    .await;
+    expect_detail(res, 404, "Upload not found").await;
     expect_status(
         set_image(&app, &owner.access, &presign, &set, "image/png", png()).await,
         201,

@@ -20,6 +20,7 @@ mod docs;
 mod errors;
 mod expect;
 mod files;
+mod files_access;
 mod files_blob;
 mod files_branding;
 mod flows;
