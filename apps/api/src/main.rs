@@ -9,12 +9,6 @@ use harmony_kernel::SystemRole;
 use harmony_runtime::settings::Settings;
 use std::process::ExitCode;
 
-/// mimalloc gives freed memory back to the OS; with glibc's allocator the
-/// 19 MiB argon2 buffers stayed in per-thread arenas (hundreds of MB idle
-/// after a burst of logins, see docs/performance.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Harmony's API server and administration commands.
 #[derive(Debug, Parser)]
 #[command(name = "harmony-api", version, about)]

@@ -6,12 +6,6 @@ use harmony_runtime::settings::Settings;
 use harmony_runtime::wiring::{Overrides, Runtime};
 use std::process::ExitCode;
 
-/// mimalloc gives freed memory back to the OS; with glibc's allocator the
-/// 19 MiB argon2 buffers stayed in per-thread arenas (hundreds of MB idle
-/// after a burst of logins, see docs/performance.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let settings = match Settings::load() {
