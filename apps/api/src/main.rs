@@ -68,6 +68,7 @@ impl From<RoleArg> for SystemRole {
 
 #[actix_web::main]
 async fn main() -> ExitCode {
+    harmony_runtime::allocator::fix_mmap_threshold();
     let cli = Cli::parse();
     let settings = match Settings::load() {
         Ok(s) => s,

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    harmony_runtime::allocator::fix_mmap_threshold();
     let settings = match Settings::load() {
         Ok(s) => s,
         Err(e) => {

@@ -13,6 +13,7 @@
 
 mod jwt;
 mod password;
+mod pool;
 mod secrets;
 
 pub use jwt::JwtCodec;

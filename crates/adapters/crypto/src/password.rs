@@ -34,13 +34,11 @@ struct Inner {
     params: Argon2Params,
     /// Hash of [`DUMMY_PASSWORD`] with `params`, computed on first use.
     dummy: OnceLock<String>,
-    /// At most one argon2 computation per CPU at a time. Each one holds
-    /// `m_cost` KiB (19 MiB by default): unbounded, a burst of logins would
-    /// spawn a blocking thread and a buffer per request (hundreds of MB, and
-    /// the allocator keeps much of it afterwards); queued here, memory stays
-    /// at CPUs × m_cost and throughput is the same, since the work is CPU-bound.
-    permits: tokio::sync::Semaphore,
 }
+
+/// The argon2 threads of the process (see [`crate::pool`]): shared by every
+/// hasher, so memory stays bounded however many hashers exist.
+static POOL: crate::pool::HashPool = crate::pool::HashPool::new();
 
 impl std::fmt::Debug for Argon2Hasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -66,9 +64,6 @@ impl Argon2Hasher {
             inner: Arc::new(Inner {
                 params,
                 dummy: OnceLock::new(),
-                permits: tokio::sync::Semaphore::new(
-                    std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-                ),
             }),
         }
     }
@@ -157,16 +152,11 @@ fn is_bcrypt(stored: &str) -> bool {
         .any(|p| stored.starts_with(p))
 }
 
-/// Runs `f` on the blocking pool inside the caller's tracing span, once one
-/// of `inner`'s permits is free.
+/// Runs `f` on the argon2 threads inside the caller's tracing span.
 async fn blocking<T: Send + 'static>(
-    inner: &Inner,
     f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, tokio::task::JoinError> {
-    // the semaphore is never closed, so acquiring cannot fail
-    let _permit = inner.permits.acquire().await.ok();
-    let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || span.in_scope(f)).await
+) -> Result<T, crate::pool::PoolUnavailable> {
+    POOL.run(f).await
 }
 
 #[async_trait::async_trait]
@@ -174,12 +164,10 @@ impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, StoreError> {
         let inner = Arc::clone(&self.inner);
         let plain = SecretString::from(password.expose());
-        let encoded = blocking(&self.inner, move || {
-            inner.hash(plain.expose_secret().as_bytes())
-        })
-        .await
-        .map_err(StoreError::backend)?
-        .map_err(StoreError::backend)?;
+        let encoded = blocking(move || inner.hash(plain.expose_secret().as_bytes()))
+            .await
+            .map_err(StoreError::backend)?
+            .map_err(StoreError::backend)?;
         Ok(PasswordHash::new(encoded))
     }
 
@@ -187,17 +175,15 @@ impl PasswordHasher for Argon2Hasher {
         let inner = Arc::clone(&self.inner);
         let candidate = candidate.clone();
         let stored = hash.as_str().to_owned();
-        blocking(&self.inner, move || {
-            inner.verify(candidate.expose_secret().as_bytes(), &stored)
-        })
-        .await
-        .unwrap_or(Verification::Mismatch)
+        blocking(move || inner.verify(candidate.expose_secret().as_bytes(), &stored))
+            .await
+            .unwrap_or(Verification::Mismatch)
     }
 
     async fn verify_dummy(&self, candidate: &SecretString) {
         let inner = Arc::clone(&self.inner);
         let candidate = candidate.clone();
-        let _ = blocking(&self.inner, move || {
+        let _ = blocking(move || {
             let dummy = inner.dummy_hash();
             inner.verify(candidate.expose_secret().as_bytes(), dummy)
         })

@@ -49,7 +49,7 @@ async fn ensure_parent(path: &Path) -> Result<(), BlobError> {
 impl LocalObjectStorage {
     /// Stores an upload granted by [`LocalObjectStorage::verify`]:
     /// `content_type` is the request's `Content-Type` header and must equal
-    /// the signed one; the body is streamed to a temporary file, refused past
+    /// the signed one (parameters like `;charset=` aside); the body is streamed to a temporary file, refused past
     /// the maximum size, then renamed into place (readers never see half an
     /// object) with its content type recorded beside it. Returns the size.
     pub async fn write_stream<S, B, E>(
@@ -66,8 +66,17 @@ impl LocalObjectStorage {
         if grant.method != BlobMethod::Put {
             return Err(BlobError::WrongMethod);
         }
-        let sent = content_type.map(|c| c.trim().to_ascii_lowercase());
-        if sent.is_none() || sent != grant.content_type {
+        // the MIME essence must match; parameters such as `;charset=UTF-8`,
+        // which browsers add to string bodies, are allowed
+        let essence = |c: &str| {
+            c.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        };
+        let sent = content_type.map(essence);
+        if sent.is_none() || sent != grant.content_type.as_deref().map(essence) {
             return Err(BlobError::ContentTypeMismatch);
         }
         let tmp_dir = self.config.root.join(".tmp");

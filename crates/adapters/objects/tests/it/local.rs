@@ -184,6 +184,13 @@ async fn uploads_enforce_content_type_and_size() {
         .unwrap()
         .count();
     assert_eq!(leftovers, 0, "temporary files are cleaned up");
+    // a charset parameter (browsers add one to string bodies) is fine
+    assert_eq!(
+        storage
+            .write_stream(&grant, Some("text/plain; charset=UTF-8"), body(b"x"))
+            .await,
+        Ok(1)
+    );
 }
 
 #[tokio::test]
