@@ -197,3 +197,35 @@ async fn system_admins_act_through_x_tenant_id_and_inactive_tenants_are_refused(
     let res = app.get(&format!("{FILES}/{id}"), &owner.access).await;
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn the_quota_holds_at_the_exact_byte() {
+    let app = spawn_app().await;
+    let owner = app.register_owner().await;
+    let presign = format!("{FILES}/upload/presign");
+    // 1 GB quota with 10 bytes left
+    sql(
+        &app,
+        "UPDATE tenants SET max_storage_gb = 1, storage_used_bytes = 1073741814",
+    )
+    .await;
+    let res = app
+        .post_json_as(&presign, &owner.access, &doc("over.txt", 11))
+        .await;
+    expect_detail(res, 403, "Storage quota exceeded. Used: 1.00GB / 1GB").await;
+    // exactly the remaining 10 bytes fit, through presign and confirm
+    let file = upload(
+        &app,
+        &owner.access,
+        &doc("fits.txt", 10),
+        b"0123456789".to_vec(),
+    )
+    .await;
+    assert_eq!(file["size_bytes"], 10);
+    assert_eq!(used_bytes(&app, &owner.access).await, 1_073_741_824);
+    // and now not one byte more
+    let res = app
+        .post_json_as(&presign, &owner.access, &doc("one.txt", 1))
+        .await;
+    assert_eq!(res.status(), 403);
+}
