@@ -3,12 +3,13 @@
 use std::path::{Path, PathBuf};
 
 /// Domain crates: pure, embeddable, no infrastructure.
-const DOMAIN_CRATES: [&str; 5] = [
+const DOMAIN_CRATES: [&str; 6] = [
     "crates/kernel",
     "crates/identity",
     "crates/tenancy",
     "crates/audit",
     "crates/files",
+    "crates/notifications",
 ];
 
 /// Crates that bind a technology; only adapters and apps may depend on them.

@@ -33,6 +33,7 @@ pub(crate) struct State {
     pub(crate) platform: Option<harmony_tenancy::platform::PlatformSettings>,
     pub(crate) runtime: harmony_tenancy::platform::runtime::RuntimeSettings,
     pub(crate) files: HashMap<Uuid, harmony_files::FileRecord>,
+    pub(crate) notifications: crate::notifications::NotificationTables,
 }
 
 /// One in-memory database for identity and the outbox (see the crate docs).

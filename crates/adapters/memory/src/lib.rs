@@ -15,6 +15,7 @@ mod branches;
 mod clock;
 mod files;
 mod identity;
+mod notifications;
 mod objects;
 mod outbox;
 pub use outbox::OutboxStats;

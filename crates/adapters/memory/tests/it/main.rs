@@ -5,6 +5,7 @@
 mod audit;
 mod branches;
 mod files;
+mod notifications;
 mod outbox;
 
 use harmony_adapters_memory::InMemoryStore;
