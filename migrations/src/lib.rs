@@ -17,6 +17,7 @@ mod m20261125_000006_audit;
 mod m20261125_000007_platform;
 mod m20261125_000008_runtime_settings;
 mod m20261125_000009_files;
+mod m20261125_000010_notifications;
 mod util;
 
 /// The ordered list of Harmony's migrations; run with [`MigratorTrait::up`].
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_platform::Migration),
             Box::new(m20261125_000008_runtime_settings::Migration),
             Box::new(m20261125_000009_files::Migration),
+            Box::new(m20261125_000010_notifications::Migration),
         ]
     }
 }

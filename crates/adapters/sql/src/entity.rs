@@ -4,6 +4,8 @@ pub mod audit_chain_heads;
 pub mod audit_logs;
 pub mod branches;
 pub mod files;
+pub mod notification_preferences;
+pub mod notifications;
 pub mod one_time_tokens;
 pub mod outbox;
 pub mod platform_settings;

@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod identity;
 mod map;
+mod notifications;
 mod outbox;
 pub use outbox::OutboxStats;
 mod store;

@@ -4,6 +4,7 @@
 mod audit;
 mod branches;
 mod files;
+mod notifications;
 mod outbox;
 mod postgres;
 mod sqlite;
