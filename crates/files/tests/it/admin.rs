@@ -44,28 +44,16 @@ async fn admin_download_is_for_system_admins() {
 async fn sweep_removes_stale_pending_rows_and_objects() {
     let w = World::new().await;
     let stale = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(FileCategory::Attachment, "s.bin", "a/b", 5),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(FileCategory::Attachment, "s.bin", "a/b", 5))
+        .await;
     w.objects.put(&stale.storage_key, b"12345", None);
     let kept = w
         .upload(&w.member, FileCategory::Attachment, "k.bin", "a/b", b"abc")
         .await;
     w.clock.advance(Duration::hours(25));
     let fresh = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(FileCategory::Attachment, "f.bin", "a/b", 5),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(FileCategory::Attachment, "f.bin", "a/b", 5))
+        .await;
     let e = w.svc.sweep_stale_uploads(&w.owner, 100).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     assert_eq!(

@@ -32,14 +32,13 @@ async fn storage_down_is_a_503() {
 async fn sniffing_refuses_content_contradicting_the_declared_type() {
     let w = World::new().await;
     let p = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(FileCategory::PaymentProof, "proof.png", "image/png", 10),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(
+            FileCategory::PaymentProof,
+            "proof.png",
+            "image/png",
+            10,
+        ))
+        .await;
     w.objects.put(&p.storage_key, HTML, Some("image/png"));
     let e = w
         .svc

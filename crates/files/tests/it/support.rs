@@ -3,7 +3,7 @@
 
 use harmony_adapters_memory::{InMemoryObjectStorage, InMemoryStore, ManualClock};
 use harmony_files::ports::FileStore;
-use harmony_files::service::{ImageUpload, UploadConfirm, UploadRequest};
+use harmony_files::service::{ImageUpload, PresignedUpload, UploadConfirm, UploadRequest};
 use harmony_files::{FileCategory, FileRecord, FilesConfig, FilesService};
 use harmony_identity::ports::{Change, IdentityStore};
 use harmony_identity::testing::{seed_tenant, tenant_user};
@@ -114,6 +114,14 @@ impl World {
     pub fn set_used(&self, bytes: i64) {
         self.store
             .update_tenant(self.tenant, |t| t.storage_used_bytes = bytes);
+    }
+
+    /// The member presigns `req` (it must succeed).
+    pub async fn presign_as_member(&self, req: &UploadRequest) -> PresignedUpload {
+        self.svc
+            .presign(&self.member, None, req)
+            .await
+            .expect("presign")
     }
 
     /// Presign, put `content`, confirm: a document/attachment/… of `who`.

@@ -187,14 +187,13 @@ async fn guards_tenant_context_and_permissions() {
 async fn confirm_takes_size_and_type_from_storage() {
     let w = World::new().await;
     let p = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(FileCategory::Document, "r.pdf", "application/pdf", 10),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(
+            FileCategory::Document,
+            "r.pdf",
+            "application/pdf",
+            10,
+        ))
+        .await;
     let content = bytes(PDF, 4321);
     w.objects
         .put(&p.storage_key, &content, Some("application/pdf"));
@@ -234,19 +233,13 @@ async fn confirm_takes_size_and_type_from_storage() {
 async fn confirm_without_confirm_body_stores_the_key_as_metadata() {
     let w = World::new().await;
     let p = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(
-                FileCategory::Attachment,
-                "a.bin",
-                "application/octet-stream",
-                3,
-            ),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(
+            FileCategory::Attachment,
+            "a.bin",
+            "application/octet-stream",
+            3,
+        ))
+        .await;
     w.objects.put(&p.storage_key, b"abc", None);
     let f = w
         .svc
@@ -265,14 +258,13 @@ async fn confirm_refuses_missing_objects_foreign_keys_and_broken_rules() {
     let w = World::new().await;
     let (other, other_owner) = w.other_tenant().await;
     let p = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(FileCategory::Document, "r.pdf", "application/pdf", 10),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(
+            FileCategory::Document,
+            "r.pdf",
+            "application/pdf",
+            10,
+        ))
+        .await;
     let e = w
         .svc
         .confirm(&w.member, None, &p.storage_key, None)
@@ -342,14 +334,8 @@ async fn confirm_refuses_missing_objects_foreign_keys_and_broken_rules() {
 async fn confirm_over_quota_is_a_403_with_the_message() {
     let w = World::new().await;
     let p = w
-        .svc
-        .presign(
-            &w.member,
-            None,
-            &request(FileCategory::Attachment, "a.bin", "a/b", 10),
-        )
-        .await
-        .unwrap();
+        .presign_as_member(&request(FileCategory::Attachment, "a.bin", "a/b", 10))
+        .await;
     w.set_used(GB - 50);
     w.objects.put(&p.storage_key, &[0u8; 100], Some("a/b"));
     let e = w
