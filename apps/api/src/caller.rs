@@ -6,9 +6,10 @@
 
 use crate::error::ApiError;
 use crate::identity_http::identity_error;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use harmony_identity::IdentityService;
 use harmony_identity::model::User;
+use harmony_identity::service::VerifiedAccess;
 use harmony_kernel::{ErrorKind, Principal};
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +21,24 @@ pub struct Caller {
     /// The account as stored now.
     pub user: User,
 }
+
+/// The token of an `Authorization: Bearer <token>` value; `None` for other
+/// schemes or an empty token. Shared with the rate limiter.
+pub fn bearer_token(authorization: &str) -> Option<&str> {
+    match authorization.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Some(token.trim())
+        }
+        _ => None,
+    }
+}
+
+/// An access token the rate limiter already verified in this request
+/// (request extension), so the extractor does not verify it again.
+#[derive(Debug, Clone)]
+pub struct VerifiedBearer(pub VerifiedAccess);
 
 /// The bearer token of a request, if the header has the `Bearer` scheme.
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
@@ -33,14 +52,9 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
                 "Not authenticated",
             )
         })?;
-    let value = header.to_str().unwrap_or_default();
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(token.trim().to_owned())
-        }
-        _ => Err(ApiError::new(
+    match bearer_token(header.to_str().unwrap_or_default()) {
+        Some(token) => Ok(token.to_owned()),
+        None => Err(ApiError::new(
             ErrorKind::Forbidden,
             "invalid_authentication_scheme",
             "Invalid authentication credentials",
@@ -54,16 +68,18 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
+        let verified = req.extensions().get::<VerifiedBearer>().cloned();
         let origin = crate::origin::origin_of(req);
         let identity = req.app_data::<web::Data<IdentityService>>().cloned();
         Box::pin(async move {
             let token = token?;
             let identity =
                 identity.ok_or_else(|| ApiError::internal("identity service not wired"))?;
-            let (principal, user) = identity
-                .authenticate(&token)
-                .await
-                .map_err(identity_error)?;
+            let authenticated = match verified {
+                Some(VerifiedBearer(v)) => identity.authenticate_verified(&v).await,
+                None => identity.authenticate(&token).await,
+            };
+            let (principal, user) = authenticated.map_err(identity_error)?;
             Ok(Self {
                 principal: principal.with_origin(origin),
                 user,

@@ -29,7 +29,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, web};
+use actix_web::{Error, HttpMessage, web};
 use harmony_kernel::rate_limit::{RateDecision, RateLimiter, RateRule};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -285,9 +285,12 @@ async fn principal_policies(
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let Some(who) = principal::claimant(identity, authorization) else {
+    let Some((who, verified)) = principal::claimant(identity, authorization) else {
         return Vec::new();
     };
+    // the extractor authenticates with it instead of verifying the token again
+    req.extensions_mut()
+        .insert(crate::caller::VerifiedBearer(verified));
     let mut out = vec![(
         "user".to_owned(),
         format!("api:user:{}", who.user),

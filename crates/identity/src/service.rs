@@ -23,6 +23,7 @@ mod registration;
 mod users;
 
 pub use admin_tenants::{TenantCreateCommand, TenantCreateError};
+pub use auth::VerifiedAccess;
 pub use closure::CLOSURE_PHRASE;
 pub use impersonation::{
     DEFAULT_IMPERSONATION_MINUTES, Impersonation, ImpersonationRequest, MAX_IMPERSONATION_MINUTES,

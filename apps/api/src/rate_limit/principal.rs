@@ -9,6 +9,7 @@
 //! rules cover the anonymous endpoints.
 
 use harmony_identity::IdentityService;
+use harmony_identity::service::VerifiedAccess;
 use harmony_kernel::TenantId;
 use harmony_kernel::rate_limit::RateRule;
 use serde::Deserialize;
@@ -85,17 +86,20 @@ pub struct Claimant {
     pub tenant: Option<TenantId>,
 }
 
-/// The claimant of a bearer token, if it is a valid access token.
-pub fn claimant(identity: &IdentityService, authorization: Option<&str>) -> Option<Claimant> {
-    let (scheme, token) = authorization?.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    let claims = identity.peek_access_claims(token.trim())?;
-    Some(Claimant {
+/// The claimant of a bearer token, if it is a valid access token, with the
+/// verification the `Caller` extractor can reuse.
+pub fn claimant(
+    identity: &IdentityService,
+    authorization: Option<&str>,
+) -> Option<(Claimant, VerifiedAccess)> {
+    let token = crate::caller::bearer_token(authorization?)?;
+    let verified = identity.peek_access_claims(token)?;
+    let claims = verified.claims();
+    let who = Claimant {
         user: claims.user_id.into_uuid(),
         tenant: claims.tenant.map(|(t, _)| t),
-    })
+    };
+    Some((who, verified))
 }
 
 /// How long a cached tier is trusted.

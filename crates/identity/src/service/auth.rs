@@ -129,11 +129,23 @@ impl IdentityService {
         &self,
         access_token: &str,
     ) -> Result<(Principal, User), IdentityError> {
-        let now = self.clock.now();
-        let claims = self
-            .tokens
-            .decode(access_token, TokenKind::Access, now)
-            .map_err(|_| IdentityError::InvalidAccessToken)?;
+        let verified = self
+            .peek_access_claims(access_token)
+            .ok_or(IdentityError::InvalidAccessToken)?;
+        self.authenticate_verified(&verified).await
+    }
+
+    /// [`Self::authenticate`] for a token this request already verified
+    /// with [`Self::peek_access_claims`] (the rate limiter does): the
+    /// signature is not checked twice; the session and the account are.
+    ///
+    /// # Errors
+    /// As [`Self::authenticate`].
+    pub async fn authenticate_verified(
+        &self,
+        verified: &VerifiedAccess,
+    ) -> Result<(Principal, User), IdentityError> {
+        let claims = &verified.0;
         let session = self.store.session(claims.session_id).await?;
         if !session.is_some_and(|s| {
             s.revoked_at.is_none()
@@ -298,11 +310,13 @@ impl IdentityService {
     /// The claims of a well-signed, unexpired access token, without touching
     /// storage: cheap enough for middleware that only needs to know who a
     /// request claims to be (rate-limit keys). Never use it to authorise:
-    /// it does not see revoked sessions or deactivated users.
-    pub fn peek_access_claims(&self, access_token: &str) -> Option<crate::ports::Claims> {
+    /// it does not see revoked sessions or deactivated users — pass the
+    /// result to [`Self::authenticate_verified`] for that.
+    pub fn peek_access_claims(&self, access_token: &str) -> Option<VerifiedAccess> {
         self.tokens
             .decode(access_token, TokenKind::Access, self.clock.now())
             .ok()
+            .map(VerifiedAccess)
     }
 
     /// The subscription tier of a tenant whose id came from verified claims
@@ -315,5 +329,18 @@ impl IdentityService {
         tenant_id: harmony_kernel::TenantId,
     ) -> Result<Option<String>, IdentityError> {
         Ok(self.store.tenant(tenant_id).await?.map(|t| t.tier))
+    }
+}
+
+/// The claims of an access token whose signature, kind and expiry were
+/// checked; only [`IdentityService::peek_access_claims`] makes one, so
+/// [`IdentityService::authenticate_verified`] cannot be fed forged claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedAccess(crate::ports::Claims);
+
+impl VerifiedAccess {
+    /// The verified claims.
+    pub const fn claims(&self) -> &crate::ports::Claims {
+        &self.0
     }
 }
