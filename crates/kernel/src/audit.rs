@@ -159,6 +159,15 @@ impl AuditEntry {
     }
 }
 
+/// The names of the fields an update sends (`(name, sent)` pairs, in
+/// order), for the `updated_fields` detail of `*.updated` entries.
+pub fn sent_fields<const N: usize>(fields: [(&'static str, bool); N]) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(name, sent)| sent.then_some(name))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +192,14 @@ mod tests {
         assert_eq!(e.origin, origin);
         assert_eq!(e.details["code"], "HQ");
         assert_eq!(e.status, AuditStatus::Success);
+    }
+
+    #[test]
+    fn sent_fields_keeps_the_sent_names_in_order() {
+        assert_eq!(
+            sent_fields([("a", true), ("b", false), ("c", true)]),
+            ["a", "c"]
+        );
     }
 
     #[test]

@@ -393,7 +393,7 @@ pub(super) fn seat_or_email_conflict(e: StoreError, tenant: &Tenant) -> Identity
 /// when a name was sent.
 /// The names of the fields an update sends, for the audit trail.
 pub(super) fn sent_fields(u: &UserUpdate) -> Vec<&'static str> {
-    [
+    harmony_kernel::audit::sent_fields([
         ("first_name", u.first_name.is_some()),
         ("last_name", u.last_name.is_some()),
         ("phone", u.phone.is_some()),
@@ -402,10 +402,7 @@ pub(super) fn sent_fields(u: &UserUpdate) -> Vec<&'static str> {
         ("tenant_role", u.tenant_role.is_some()),
         ("business_role", u.business_role.is_some()),
         ("is_active", u.is_active.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(name, sent)| sent.then_some(name))
-    .collect()
+    ])
 }
 
 pub(super) fn apply_fields(user: &mut User, u: UserUpdate) {

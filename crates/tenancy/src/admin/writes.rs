@@ -183,16 +183,13 @@ impl SubscriptionUpdate {
 impl TenantUpdate {
     /// The names of the keys this update sends, for the audit trail.
     pub fn sent_fields(&self) -> Vec<&'static str> {
-        [
+        harmony_kernel::audit::sent_fields([
             ("name", self.name.is_some()),
             ("domain", self.domain.is_some()),
             ("logo_url", self.logo_url.is_some()),
             ("settings", self.settings.is_some()),
             ("meta_data", self.meta_data.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, sent)| sent.then_some(name))
-        .collect()
+        ])
     }
 
     /// The tenant after this update at `now`.

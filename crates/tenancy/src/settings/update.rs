@@ -105,14 +105,11 @@ pub struct SettingsUpdate {
 impl SettingsUpdate {
     /// The names of the keys this update sends, for the audit trail.
     pub fn sent_fields(&self) -> Vec<&'static str> {
-        [
+        harmony_kernel::audit::sent_fields([
             ("name", self.name.is_some()),
             ("logo_url", self.logo_url.is_some()),
             ("settings", self.settings.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, sent)| sent.then_some(name))
-        .collect()
+        ])
     }
 }
 
