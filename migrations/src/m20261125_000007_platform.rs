@@ -1,7 +1,7 @@
 //! Platform administration: the single-row `platform_settings` resource
 //! (seeded with Harmony's defaults) and the impersonator of a session.
 
-use crate::util::{string, string_null, ts_null, uuid_null};
+use crate::util::{pk_int, string, string_null, ts_null, uuid_null, version};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -34,24 +34,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(P::Table)
-                    .col(
-                        ColumnDef::new(P::Id)
-                            .integer()
-                            .not_null()
-                            .primary_key()
-                            .take(),
-                    )
+                    .col(pk_int(P::Id))
                     .col(string(P::PlatformName, 100))
                     .col(string_null(P::SupportEmail, 255))
                     .col(string_null(P::LogoUrl, 2048))
                     .col(string(P::DefaultLocale, 20))
-                    .col(
-                        ColumnDef::new(P::Version)
-                            .big_integer()
-                            .not_null()
-                            .default(0)
-                            .take(),
-                    )
+                    .col(version(P::Version))
                     .col(ts_null(P::UpdatedAt))
                     .col(uuid_null(P::UpdatedBy))
                     .to_owned(),

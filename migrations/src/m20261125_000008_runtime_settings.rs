@@ -1,7 +1,7 @@
 //! The single-row `runtime_settings` record every API process polls (admin
 //! tools, api-core §3.7): the log level and the rate-limit switch.
 
-use crate::util::{bool_default, string, ts_null, uuid_null};
+use crate::util::{bool_default, pk_int, string, ts_null, uuid_null, version};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -26,22 +26,10 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(R::Table)
-                    .col(
-                        ColumnDef::new(R::Id)
-                            .integer()
-                            .not_null()
-                            .primary_key()
-                            .take(),
-                    )
+                    .col(pk_int(R::Id))
                     .col(string(R::LogLevel, 10))
                     .col(bool_default(R::RateLimitEnabled, true))
-                    .col(
-                        ColumnDef::new(R::Version)
-                            .big_integer()
-                            .not_null()
-                            .default(0)
-                            .take(),
-                    )
+                    .col(version(R::Version))
                     .col(ts_null(R::UpdatedAt))
                     .col(uuid_null(R::UpdatedBy))
                     .to_owned(),

@@ -5,7 +5,9 @@
 //! after a soft delete. Rows cascade with their tenant (account closure).
 //! The tenant's `storage_used_bytes` counter already lives on `tenants`.
 
-use crate::util::{bool_default, json, pk_uuid, string, string_null, ts, ts_null, uuid, uuid_null};
+use crate::util::{
+    bool_default, json, pk_uuid, string, string_null, ts, ts_null, uuid, uuid_null, version,
+};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -68,12 +70,7 @@ impl MigrationTrait for Migration {
                     .col(ts(Files::CreatedAt))
                     .col(ts_null(Files::UpdatedAt))
                     .col(ts_null(Files::DeletedAt))
-                    .col(
-                        ColumnDef::new(Files::Version)
-                            .big_integer()
-                            .not_null()
-                            .default(0),
-                    )
+                    .col(version(Files::Version))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_files_tenant_id")

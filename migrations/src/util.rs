@@ -7,6 +7,24 @@ pub fn pk_uuid<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().primary_key().take()
 }
 
+/// `integer NOT NULL PRIMARY KEY` (single-row settings tables, id 1).
+pub fn pk_int<T: IntoIden>(col: T) -> ColumnDef {
+    ColumnDef::new(col)
+        .integer()
+        .not_null()
+        .primary_key()
+        .take()
+}
+
+/// `bigint NOT NULL DEFAULT 0`: the optimistic-locking version column.
+pub fn version<T: IntoIden>(col: T) -> ColumnDef {
+    ColumnDef::new(col)
+        .big_integer()
+        .not_null()
+        .default(0)
+        .take()
+}
+
 /// `uuid NOT NULL`.
 pub fn uuid<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().take()
