@@ -159,15 +159,26 @@ fn set_headers(h: &mut HeaderMap, counted: &[Counted], now: i64) {
     let Some(tightest) = counted.iter().min_by_key(|c| c.decision.remaining) else {
         return;
     };
+    let d = &tightest.decision;
+    let legacy = [
+        ("x-ratelimit-limit", d.limit.to_string()),
+        ("x-ratelimit-remaining", d.remaining.to_string()),
+        ("x-ratelimit-reset", d.reset_at.to_string()),
+    ];
+    for (name, value) in ietf_fields(counted, now).into_iter().chain(legacy) {
+        if let Ok(v) = HeaderValue::try_from(value) {
+            h.insert(HeaderName::from_static(name), v);
+        }
+    }
+}
+
+/// `RateLimit-Policy` and `RateLimit`, one list member per counted policy.
+fn ietf_fields(counted: &[Counted], now: i64) -> [(&'static str, String); 2] {
     let policies: Vec<String> = counted
         .iter()
         .map(|c| {
-            format!(
-                "\"{}\";q={};w={}",
-                c.policy,
-                c.rule.limit,
-                c.rule.window.as_secs()
-            )
+            let (q, w) = (c.rule.limit, c.rule.window.as_secs());
+            format!("\"{}\";q={q};w={w}", c.policy)
         })
         .collect();
     let states: Vec<String> = counted
@@ -177,18 +188,10 @@ fn set_headers(h: &mut HeaderMap, counted: &[Counted], now: i64) {
             format!("\"{}\";r={};t={t}", c.policy, c.decision.remaining)
         })
         .collect();
-    let d = &tightest.decision;
-    for (name, value) in [
+    [
         ("ratelimit-policy", policies.join(", ")),
         ("ratelimit", states.join(", ")),
-        ("x-ratelimit-limit", d.limit.to_string()),
-        ("x-ratelimit-remaining", d.remaining.to_string()),
-        ("x-ratelimit-reset", d.reset_at.to_string()),
-    ] {
-        if let Ok(v) = HeaderValue::try_from(value) {
-            h.insert(HeaderName::from_static(name), v);
-        }
-    }
+    ]
 }
 
 /// The middleware; `limits` and `trust_forwarded_for` come from
@@ -250,12 +253,8 @@ pub async fn middleware<B: MessageBody + 'static>(
                 rule,
                 decision,
             });
-            let mut headers = HeaderMap::new();
-            set_headers(&mut headers, &counted, now.unix_timestamp());
-            for name in ["ratelimit-policy", "ratelimit"] {
-                if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
-                    err = err.with_header(name, v);
-                }
+            for (name, value) in ietf_fields(&counted, now.unix_timestamp()) {
+                err = err.with_header(name, &value);
             }
             return Ok(req.error_response(err));
         }
